@@ -1,0 +1,103 @@
+// External-sampling MCCFR (Lanctot, Waugh, Zinkevich, Bowling, "Monte Carlo
+// Sampling for Regret Minimization in Extensive Games", NIPS 2009).
+//
+// One iteration is one traversal for each player in turn (alternating
+// traversers). A traversal draws one deal (all chance), explores every action
+// of the traverser, samples one action of every other player from its current
+// (regret-matching) strategy, and adds the sampled counterfactual regrets to
+// the traverser's infosets.
+//
+// Average strategy: at every opponent infoset a traversal passes through, the
+// opponent's current strategy is added to its strategy sum. In external
+// sampling an opponent infoset is reached with probability proportional to
+// the opponent's own reach (chance and the traverser's actions are the same
+// for every iteration), so these unweighted additions are an unbiased,
+// correctly weighted estimate of the reach-weighted average strategy.
+//
+// Thread-safety: one solver per thread; the tables it writes through its
+// TableView are not protected. Deterministic: the same seed and tables give
+// the same result bit for bit. No allocation in Iterate().
+#pragma once
+
+#include <cstdint>
+
+#include "solver/game.h"
+#include "solver/regret_matching.h"
+#include "solver/rng.h"
+#include "solver/table_layout.h"
+#include "solver/tables.h"
+
+namespace bp::solver {
+
+template <Game G>
+class ExternalSampling {
+ public:
+  using Deal = typename G::Deal;
+
+  // Requires: tables.regrets and tables.strategy_sum hold layout.num_entries()
+  // elements; game and layout outlive the solver.
+  ExternalSampling(const G& game, const TableLayout& layout, TableView tables, std::uint64_t seed)
+      : game_(game), layout_(layout), regrets_(tables.regrets.data()),
+        strategy_sum_(tables.strategy_sum.data()), rng_(seed) {}
+
+  // Runs `count` iterations (one traversal per player each).
+  void Iterate(std::uint64_t count) {
+    const int players = game_.NumPlayers();
+    const NodeId root = game_.Root();
+    for (std::uint64_t i = 0; i < count; ++i) {
+      for (int p = 0; p < players; ++p) {
+        const Deal deal = game_.SampleDeal(rng_);
+        Traverse(root, p, deal);
+      }
+    }
+    iterations_ += count;
+  }
+
+  std::uint64_t iterations() const { return iterations_; }
+  Rng& rng() { return rng_; }
+
+ private:
+  double Traverse(NodeId node, int traverser, const Deal& deal) {
+    if (game_.IsTerminal(node)) return game_.Utility(deal, node, traverser);
+    const int player = game_.Player(node);
+    const int n = game_.NumActions(node);
+    const std::uint64_t base =
+        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, game_.Street(node))) * n;
+    double sigma[kMaxActions];
+    double* regret = regrets_ + base;
+    RegretMatching(regret, n, sigma);
+
+    if (player == traverser) {
+      double values[kMaxActions];
+      double expected = 0.0;
+      for (int a = 0; a < n; ++a) {
+        values[a] = Traverse(game_.Child(node, a), traverser, deal);
+        expected += sigma[a] * values[a];
+      }
+      for (int a = 0; a < n; ++a) regret[a] += values[a] - expected;
+      return expected;
+    }
+
+    double* sum = strategy_sum_ + base;
+    for (int a = 0; a < n; ++a) sum[a] += sigma[a];
+    return Traverse(game_.Child(node, SampleAction(sigma, n)), traverser, deal);
+  }
+
+  int SampleAction(const double* sigma, int n) {
+    double u = rng_.UniformDouble();
+    for (int a = 0; a < n - 1; ++a) {
+      u -= sigma[a];
+      if (u < 0.0) return a;
+    }
+    return n - 1;
+  }
+
+  const G& game_;
+  const TableLayout& layout_;
+  double* regrets_;
+  double* strategy_sum_;
+  Rng rng_;
+  std::uint64_t iterations_ = 0;
+};
+
+}  // namespace bp::solver

@@ -1,0 +1,41 @@
+// Regret matching (Hart & Mas-Colell 2000): the current strategy of an
+// information set is proportional to the positive part of its cumulative
+// regrets, uniform when none is positive. Works for floating-point and integer
+// regrets. Pure functions; allocation-free; safe anywhere.
+#pragma once
+
+#include <algorithm>
+
+namespace bp::solver {
+
+// Writes a probability distribution over `n` actions to `out`.
+// Requires: n >= 1; `regrets` and `out` hold n elements.
+template <class T>
+inline void RegretMatching(const T* regrets, int n, double* out) {
+  double positive_sum = 0.0;
+  for (int a = 0; a < n; ++a) {
+    const double r = std::max(static_cast<double>(regrets[a]), 0.0);
+    out[a] = r;
+    positive_sum += r;
+  }
+  if (positive_sum > 0.0) {
+    const double inv = 1.0 / positive_sum;
+    for (int a = 0; a < n; ++a) out[a] *= inv;
+  } else {
+    const double uniform = 1.0 / n;
+    for (int a = 0; a < n; ++a) out[a] = uniform;
+  }
+}
+
+// Normalises a non-negative strategy sum into `out`; uniform when it is all zero.
+// Requires: n >= 1.
+template <class T>
+inline void NormalizeStrategySum(const T* sums, int n, double* out) {
+  double total = 0.0;
+  for (int a = 0; a < n; ++a) total += static_cast<double>(sums[a]);
+  for (int a = 0; a < n; ++a) {
+    out[a] = total > 0.0 ? static_cast<double>(sums[a]) / total : 1.0 / n;
+  }
+}
+
+}  // namespace bp::solver
