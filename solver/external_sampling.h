@@ -47,7 +47,7 @@ class ExternalSampling {
     for (std::uint64_t i = 0; i < count; ++i) {
       for (int p = 0; p < players; ++p) {
         const Deal deal = game_.SampleDeal(rng_);
-        Traverse(root, p, deal);
+        Value(root, p, deal);
       }
     }
     iterations_ += count;
@@ -57,8 +57,14 @@ class ExternalSampling {
   Rng& rng() { return rng_; }
 
  private:
+  // Terminals are evaluated here, inline in the parent, so that the recursive
+  // call (and its prologue) is paid only for decision nodes.
+  double Value(NodeId node, int traverser, const Deal& deal) {
+    return game_.IsTerminal(node) ? game_.Utility(deal, node, traverser) : Traverse(node, traverser, deal);
+  }
+
+  // Requires: `node` is a decision node.
   double Traverse(NodeId node, int traverser, const Deal& deal) {
-    if (game_.IsTerminal(node)) return game_.Utility(deal, node, traverser);
     const int player = game_.Player(node);
     const int n = game_.NumActions(node);
     const std::uint64_t base =
@@ -71,7 +77,7 @@ class ExternalSampling {
       double values[kMaxActions];
       double expected = 0.0;
       for (int a = 0; a < n; ++a) {
-        values[a] = Traverse(game_.Child(node, a), traverser, deal);
+        values[a] = Value(game_.Child(node, a), traverser, deal);
         expected += sigma[a] * values[a];
       }
       for (int a = 0; a < n; ++a) regret[a] += values[a] - expected;
@@ -80,7 +86,7 @@ class ExternalSampling {
 
     double* sum = strategy_sum_ + base;
     for (int a = 0; a < n; ++a) sum[a] += sigma[a];
-    return Traverse(game_.Child(node, SampleAction(sigma, n)), traverser, deal);
+    return Value(game_.Child(node, SampleAction(sigma, n)), traverser, deal);
   }
 
   int SampleAction(const double* sigma, int n) {
