@@ -13,11 +13,13 @@
 //   [0, 64)      SlabPoolHeader {u32 owners; u32 slabs_per_owner;
 //                u64 slab_bytes; u64 data_offset; ...}
 //   [64, ...)    owners x FreeList (SpscQueue<u32, kMaxSlabsPerOwner>)
+//   state_offset owners x slabs_per_owner x atomic<u32>: 0 free, 1 held
 //   data_offset  owners x slabs_per_owner x slab_bytes (64-byte aligned)
 // The header and free lists are process-independent; SlabPool is a
 // process-local view over them.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,7 @@ struct alignas(64) SlabPoolHeader {
   std::uint32_t owners;
   std::uint32_t slabs_per_owner;
   std::uint64_t slab_bytes;
+  std::uint64_t state_offset;
   std::uint64_t data_offset;
 };
 
@@ -53,7 +56,8 @@ class SlabPool {
   std::optional<std::uint32_t> Acquire(std::uint32_t owner);
   // Owner side: waits up to `timeout` for a free slab.
   std::optional<std::uint32_t> AcquireFor(std::uint32_t owner, std::chrono::nanoseconds timeout);
-  // Coordinator side: gives a slab back to its owner's free list.
+  // Coordinator side: gives a held slab back to its owner's free list.
+  // Throws IpcError if the slab is already free (a double release).
   void Release(std::uint32_t slab);
   // Coordinator side, after the owner died: every slab of `owner` is free again.
   // Requires: no live process holds or will pop one of the owner's slabs.
@@ -75,6 +79,10 @@ class SlabPool {
   FreeList* FreeListOf(std::uint32_t owner) const {
     return reinterpret_cast<FreeList*>(region_ + sizeof(SlabPoolHeader)) + owner;
   }
+  std::atomic<std::uint32_t>& StateOf(std::uint32_t slab) const {
+    return reinterpret_cast<std::atomic<std::uint32_t>*>(region_ + header_->state_offset)[slab];
+  }
+  std::optional<std::uint32_t> Took(std::optional<std::uint32_t> slab) const;
 
   std::byte* region_;
   SlabPoolHeader* header_;
