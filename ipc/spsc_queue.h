@@ -53,6 +53,8 @@ class SpscQueue {
 
   bool TryPush(const T& item) { return ring_.push(item); }
   bool TryPop(T& out) { return ring_.pop(out); }
+  // Pops up to `max` items into `out`; returns how many.
+  std::size_t TryPopMany(T* out, std::size_t max) { return ring_.pop(out, max); }
   // Items waiting; exact from the consumer, a lower bound from elsewhere.
   std::size_t ReadAvailable() const { return ring_.read_available(); }
   // Free slots; exact from the producer.
@@ -125,6 +127,15 @@ class Consumer {
     if (!queue_->TryPop(out)) return false;
     queue_->space_event().Notify();
     return true;
+  }
+
+  // Pops up to `max` waiting items at once (one index update and one
+  // notification for all of them); returns how many. Never blocks.
+  template <class T>
+  std::size_t TryPopMany(T* out, std::size_t max) {
+    const std::size_t n = queue_->TryPopMany(out, max);
+    if (n > 0) queue_->space_event().Notify();
+    return n;
   }
 
   // Sleeps on the queue's items event (or `wait_on`, if the producer notifies
