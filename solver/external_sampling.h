@@ -14,31 +14,41 @@
 // for every iteration), so these unweighted additions are an unbiased,
 // correctly weighted estimate of the reach-weighted average strategy.
 //
+// Table reads and writes go through an Access policy (table_access.h):
+// DirectAccess updates tables in place, DeltaAccess accumulates a batch's
+// deltas privately over tables someone else owns.
+//
 // Thread-safety: one solver per thread; the tables it writes through its
-// TableView are not protected. Deterministic: the same seed and tables give
+// access are not protected. Deterministic: the same seed and tables give
 // the same result bit for bit. No allocation in Iterate().
 #pragma once
 
+#include <concepts>
 #include <cstdint>
+#include <utility>
 
 #include "solver/game.h"
 #include "solver/regret_matching.h"
 #include "solver/rng.h"
 #include "solver/table_layout.h"
+#include "solver/table_access.h"
 #include "solver/tables.h"
 
 namespace bp::solver {
 
-template <Game G>
+template <Game G, class Access = DirectAccess>
 class ExternalSampling {
  public:
   using Deal = typename G::Deal;
 
-  // Requires: tables.regrets and tables.strategy_sum hold layout.num_entries()
-  // elements; game and layout outlive the solver.
+  // Requires: the tables behind `access` hold layout.num_entries() entries;
+  // game and layout outlive the solver.
+  ExternalSampling(const G& game, const TableLayout& layout, Access access, std::uint64_t seed)
+      : game_(game), layout_(layout), access_(std::move(access)), rng_(seed) {}
+  // In place, on tables this thread owns.
   ExternalSampling(const G& game, const TableLayout& layout, TableView tables, std::uint64_t seed)
-      : game_(game), layout_(layout), regrets_(tables.regrets.data()),
-        strategy_sum_(tables.strategy_sum.data()), rng_(seed) {}
+    requires std::same_as<Access, DirectAccess>
+      : ExternalSampling(game, layout, DirectAccess(tables), seed) {}
 
   // Runs `count` iterations (one traversal per player each).
   void Iterate(std::uint64_t count) {
@@ -55,6 +65,7 @@ class ExternalSampling {
 
   std::uint64_t iterations() const { return iterations_; }
   Rng& rng() { return rng_; }
+  Access& access() { return access_; }
 
  private:
   // Terminals are evaluated here, inline in the parent, so that the recursive
@@ -70,8 +81,7 @@ class ExternalSampling {
     const std::uint64_t base =
         layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, game_.Street(node))) * n;
     double sigma[kMaxActions];
-    double* regret = regrets_ + base;
-    RegretMatching(regret, n, sigma);
+    access_.CurrentStrategy(base, n, sigma);
 
     if (player == traverser) {
       double values[kMaxActions];
@@ -80,12 +90,12 @@ class ExternalSampling {
         values[a] = Value(game_.Child(node, a), traverser, deal);
         expected += sigma[a] * values[a];
       }
-      for (int a = 0; a < n; ++a) regret[a] += values[a] - expected;
+      for (int a = 0; a < n; ++a) values[a] -= expected;
+      access_.AddRegrets(base, n, values);
       return expected;
     }
 
-    double* sum = strategy_sum_ + base;
-    for (int a = 0; a < n; ++a) sum[a] += sigma[a];
+    access_.AddStrategy(base, n, sigma);
     return Value(game_.Child(node, SampleAction(sigma, n)), traverser, deal);
   }
 
@@ -100,8 +110,7 @@ class ExternalSampling {
 
   const G& game_;
   const TableLayout& layout_;
-  double* regrets_;
-  double* strategy_sum_;
+  Access access_;
   Rng rng_;
   std::uint64_t iterations_ = 0;
 };

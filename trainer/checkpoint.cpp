@@ -1,0 +1,161 @@
+#include "trainer/checkpoint.h"
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/map.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace bp::trainer {
+
+namespace {
+
+constexpr char kMagic[8] = {'B', 'P', 'C', 'K', 'P', 'T', '0', '1'};
+
+void WriteAll(int fd, const char* data, std::size_t size, const std::filesystem::path& path) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw CheckpointError(fmt::format("{}: write failed: {}", path.string(), std::strerror(errno)));
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void FsyncDir(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+std::uint64_t IterationOf(const std::filesystem::path& p) {
+  const std::string name = p.filename().string();
+  return std::strtoull(name.c_str() + 5, nullptr, 10);
+}
+
+}  // namespace
+
+std::uint64_t Fnv1a64(const void* data, std::size_t size, std::uint64_t hash) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) {
+    hash ^= bytes[i];
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& data) {
+  std::ostringstream body_stream;
+  {
+    cereal::BinaryOutputArchive archive(body_stream);
+    archive(data);
+  }
+  const std::string body = body_stream.str();
+  const std::uint64_t length = body.size();
+  const std::uint64_t checksum = Fnv1a64(body.data(), body.size());
+
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw CheckpointError(fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
+  try {
+    WriteAll(fd, kMagic, sizeof(kMagic), tmp);
+    WriteAll(fd, body.data(), body.size(), tmp);
+    WriteAll(fd, reinterpret_cast<const char*>(&length), sizeof(length), tmp);
+    WriteAll(fd, reinterpret_cast<const char*>(&checksum), sizeof(checksum), tmp);
+    if (::fsync(fd) != 0) throw CheckpointError(fmt::format("{}: fsync failed: {}", tmp.string(), std::strerror(errno)));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw CheckpointError(fmt::format("{}: cannot rename into place: {}", path.string(), std::strerror(errno)));
+  }
+  FsyncDir(path.parent_path().empty() ? "." : path.parent_path());
+}
+
+CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CheckpointError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  constexpr std::size_t kOverhead = sizeof(kMagic) + 16;
+  if (file.size() < kOverhead) {
+    throw CheckpointError(fmt::format("{}: truncated: {} bytes, smaller than the {}-byte frame", path.string(),
+                                      file.size(), kOverhead));
+  }
+  if (std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) {
+    throw CheckpointError(fmt::format("{}: magic number is invalid: expected \"BPCKPT01\", found \"{}\" "
+                                      "(not a checkpoint of this program)",
+                                      path.string(), std::string(file.data(), sizeof(kMagic))));
+  }
+  std::uint64_t length = 0, checksum = 0;
+  std::memcpy(&length, file.data() + file.size() - 16, 8);
+  std::memcpy(&checksum, file.data() + file.size() - 8, 8);
+  if (length != file.size() - kOverhead) {
+    throw CheckpointError(fmt::format("{}: truncated or padded: the body should be {} bytes, the file holds {}",
+                                      path.string(), length, file.size() - kOverhead));
+  }
+  const char* body = file.data() + sizeof(kMagic);
+  if (Fnv1a64(body, length) != checksum) {
+    throw CheckpointError(fmt::format("{}: checksum mismatch: the content is corrupt", path.string()));
+  }
+  CheckpointData data;
+  try {
+    std::istringstream body_stream(std::string(body, length));
+    cereal::BinaryInputArchive archive(body_stream);
+    archive(data);
+  } catch (const std::exception& e) {
+    throw CheckpointError(fmt::format("{}: cannot decode: {}", path.string(), e.what()));
+  }
+  if (data.version != kCheckpointVersion) {
+    throw CheckpointError(fmt::format("{}: format version {} is not supported (expected {})", path.string(),
+                                      data.version, kCheckpointVersion));
+  }
+  if (data.regrets.size() != data.strategy_sum.size()) {
+    throw CheckpointError(fmt::format("{}: corrupt: {} regrets but {} strategy sums", path.string(),
+                                      data.regrets.size(), data.strategy_sum.size()));
+  }
+  return data;
+}
+
+std::filesystem::path CheckpointPath(const std::filesystem::path& dir, std::uint64_t iteration) {
+  return dir / fmt::format("ckpt-{}.bin", iteration);
+}
+
+std::vector<std::filesystem::path> ListCheckpoints(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 9 && name.rfind("ckpt-", 0) == 0 && name.substr(name.size() - 4) == ".bin" &&
+        std::all_of(name.begin() + 5, name.end() - 4, [](char c) { return c >= '0' && c <= '9'; })) {
+      found.push_back(entry.path());
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return IterationOf(a) > IterationOf(b); });
+  return found;
+}
+
+void PruneCheckpoints(const std::filesystem::path& dir, int keep) {
+  const auto all = ListCheckpoints(dir);
+  for (std::size_t i = static_cast<std::size_t>(keep); i < all.size(); ++i) {
+    std::error_code ec;
+    std::filesystem::remove(all[i], ec);
+  }
+}
+
+}  // namespace bp::trainer

@@ -1,0 +1,80 @@
+// Checkpoint: the complete state of a run after a known set of applied
+// batches, enough to resume it exactly.
+//
+// File byte layout (little-endian):
+//   [0, 8)         magic "BPCKPT01"
+//   [8, 8+N)       body: a cereal binary archive of CheckpointData (below)
+//   [8+N, 16+N)    u64 N, the body length
+//   [16+N, 24+N)   u64 FNV-1a 64 checksum of the body
+// The length and checksum are checked before the body is parsed, so a
+// truncated or bit-flipped file gives CheckpointError, never a crash or a huge
+// allocation. Written to "<path>.tmp", fsynced, renamed over <path>, and the
+// directory fsynced: a crash leaves the old file or the new one, never half.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bp::trainer {
+
+class CheckpointError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr std::uint32_t kCheckpointVersion = 1;
+
+// A batch that was issued but not applied when the checkpoint was taken; it is
+// issued again on resume.
+struct PendingBatch {
+  std::uint64_t batch_id = 0;
+  std::uint64_t first_iteration = 0;
+  std::uint64_t count = 0;
+  std::uint64_t seed = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(batch_id, first_iteration, count, seed);
+  }
+};
+
+struct CheckpointData {
+  std::uint32_t version = kCheckpointVersion;
+  std::string config_yaml;                       // the resolved config of the run
+  std::map<std::string, std::string> identity;   // keys that must match to resume
+  std::string abstraction_fingerprint;           // game and table layout
+  std::uint64_t iterations = 0;                  // iterations applied
+  std::uint64_t batches_applied = 0;
+  std::uint64_t next_batch_id = 0;
+  std::uint64_t next_iteration = 0;              // first iteration of the next new batch
+  std::uint64_t discounts_applied = 0;
+  std::uint64_t seed = 0;                        // batch seeds derive from (seed, batch id)
+  double elapsed_s = 0;                          // training time before this checkpoint
+  std::vector<PendingBatch> pending;
+  std::vector<double> regrets;
+  std::vector<double> strategy_sum;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(version, config_yaml, identity, abstraction_fingerprint, iterations, batches_applied, next_batch_id,
+       next_iteration, discounts_applied, seed, elapsed_s, pending, regrets, strategy_sum);
+  }
+};
+
+// Throws CheckpointError naming the file on any I/O failure.
+void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& data);
+// Throws CheckpointError naming the file and what is wrong.
+CheckpointData ReadCheckpoint(const std::filesystem::path& path);
+
+// "ckpt-<iteration>.bin" files of a directory, newest (highest iteration) first.
+std::vector<std::filesystem::path> ListCheckpoints(const std::filesystem::path& dir);
+std::filesystem::path CheckpointPath(const std::filesystem::path& dir, std::uint64_t iteration);
+// Deletes all but the newest `keep` checkpoints.
+void PruneCheckpoints(const std::filesystem::path& dir, int keep);
+
+std::uint64_t Fnv1a64(const void* data, std::size_t size, std::uint64_t hash = 0xcbf29ce484222325ULL);
+
+}  // namespace bp::trainer

@@ -1,0 +1,91 @@
+// Config: the trainer's typed configuration, read from YAML (yaml-cpp) and
+// command-line overrides, every key validated before anything starts.
+//
+// Sections: game, abstraction, solver, run, checkpoint, logging. Every key,
+// its type, range and default is in the schema in config.cpp, which also
+// writes the resolved config (every default filled in) back as YAML.
+// Errors throw ConfigError with "FILE:LINE:COL: key.path: what was expected,
+// what was found" (or "command line: ..." for an override), plus a
+// "did you mean" suggestion for unknown keys.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bp::trainer {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An interval counted in iterations or in seconds; 0 of either means off.
+struct Interval {
+  enum class Unit { kIterations, kSeconds } unit = Unit::kSeconds;
+  double value = 0;
+  bool off() const { return value <= 0; }
+  std::string ToString() const;
+};
+
+struct Config {
+  std::string source;  // the YAML file it came from
+
+  struct Game {
+    std::string name = "leduc";  // kuhn | leduc
+  } game;
+  struct Abstraction {
+    std::string buckets;  // card-abstraction file; not used by kuhn and leduc
+  } abstraction;
+  struct Solver {
+    std::string sampling = "external";
+    std::uint64_t discount_interval = 0;  // iterations between linear-CFR discounts; 0 = off
+    std::uint64_t discount_stop = 0;      // no discounting after this many iterations
+  } solver;
+  struct Run {
+    std::uint64_t iterations = 0;  // stop after this many in total; 0 = no limit
+    double time_budget_s = 0;      // stop after this long; 0 = no limit
+    int num_workers = 0;           // 0 = one per available core
+    std::uint64_t batch_size = 10000;
+    int queue_depth = 2;
+    double put_timeout_s = 5;
+    bool pin_workers = false;
+    bool deterministic = false;
+    std::uint64_t seed = 1;
+  } run;
+  struct Checkpoint {
+    Interval interval{Interval::Unit::kSeconds, 600};
+    int keep = 3;
+  } checkpoint;
+  struct Logging {
+    std::string logdir = "runs/latest";
+    double metrics_interval_s = 1;
+    double exploitability_interval_s = 5;
+    std::string progress = "auto";  // auto | bar | lines
+  } logging;
+};
+
+// One override "key.path=value" and where it came from (for messages).
+struct Override {
+  std::string key;
+  std::string value;
+  std::string origin;  // e.g. "--batch-size" or "--set"
+};
+
+// Reads and validates `path` with `overrides` applied on top.
+Config LoadConfig(const std::string& path, const std::vector<Override>& overrides);
+// Validates YAML text (for tests and for configs embedded in checkpoints).
+Config ParseConfig(const std::string& yaml_text, const std::string& source, const std::vector<Override>& overrides);
+// The resolved config as YAML, every key present.
+std::string ToYaml(const Config& config);
+// The keys that must match for a checkpoint to be resumed: key path -> value.
+std::map<std::string, std::string> IdentityKeys(const Config& config);
+// "90s", "30m", "8h", "1.5h", "250ms" or plain seconds; throws std::invalid_argument.
+double ParseDurationSeconds(const std::string& text);
+// Every key path the schema knows, e.g. "run.batch_size".
+std::vector<std::string> KnownKeys();
+
+}  // namespace bp::trainer

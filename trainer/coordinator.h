@@ -1,0 +1,164 @@
+// Coordinator: the parent process of a training run and the single writer of
+// the tables.
+//
+// It creates the shared segment (tables, queues, slabs, control blocks),
+// forks the workers, and then loops: reap and respawn dead workers; drain
+// every result queue and apply each batch's deltas exactly once; keep every
+// worker's task queue `queue_depth` deep; discount at batch boundaries; write
+// metrics, exploitability and checkpoints at their intervals; sleep on the
+// results wake-up when there is nothing to do. On SIGINT/SIGTERM, the time
+// budget or the iteration target it stops issuing, applies what arrives,
+// stops the workers, writes a final checkpoint and returns 0.
+//
+// Accounting: a batch id is issued once as new; if its worker dies before its
+// result arrives it is lost and issued again with the same id and seed (so
+// it computes the same thing). At the end: applied = issued - lost + reissued,
+// and no id is applied twice (checked on every apply).
+#pragma once
+
+#include <atomic>
+#include <csignal>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ipc/segment.h"
+#include "ipc/slab_pool.h"
+#include "solver/table_layout.h"
+#include "solver/tables.h"
+#include "trainer/checkpoint.h"
+#include "trainer/config.h"
+#include "trainer/run_log.h"
+#include "trainer/shared_state.h"
+
+namespace bp::trainer {
+
+// Set by the SIGINT/SIGTERM handler that main installs.
+extern volatile std::sig_atomic_t g_stop_signal;
+
+// Everything about a run that does not depend on the game type.
+class CoordinatorBase {
+ public:
+  struct Totals {
+    std::uint64_t issued = 0, reissued = 0, lost = 0, applied = 0, duplicates = 0;
+    std::uint64_t iterations = 0, worker_deaths = 0;
+  };
+
+ protected:
+  CoordinatorBase(Config config, std::optional<CheckpointData> resume, RunLog& log);
+  ~CoordinatorBase();
+
+  // Plans and creates the segment; requires entries and fingerprint set.
+  void CreateSegment(std::uint64_t infosets, std::uint64_t entries);
+  solver::TableView Tables() const;
+  void InitialiseState(std::uint64_t entries);
+
+  void ReapWorkers();
+  void ApplyResult(std::uint32_t worker, const ResultDescriptor& result);
+  bool NextBatch(TaskDescriptor& task);
+  std::uint64_t DrainResults();
+  void Refill();
+  bool Finished() const;
+  void StopWorkers();
+  void Sleep();
+  void MaybeDiscount();
+  CheckpointData Snapshot() const;
+  void StartCheckpoint(bool final);
+  void JoinCheckpointWriter();
+  void WriteMetrics(bool final, std::optional<double> exploitability);
+  std::string ProgressLine(std::optional<double> exploitability) const;
+  void Summary();
+  double Elapsed() const;
+
+  virtual void ForkWorker(std::uint32_t index) = 0;
+
+  Config config_;
+  std::optional<CheckpointData> resume_;
+  RunLog& log_;
+  std::filesystem::path logdir_;
+  std::string fingerprint_;
+  std::uint32_t workers_ = 1;
+  std::uint64_t entries_ = 0;
+
+  std::optional<ipc::Segment> segment_;
+  CoordinatorShared* shared_ = nullptr;
+  ipc::ControlBlock* control_ = nullptr;
+  TaskQueue* tasks_ = nullptr;
+  ResultQueue* results_ = nullptr;
+  std::byte* slab_region_ = nullptr;
+  std::optional<ipc::SlabPool> pool_;
+  double* regrets_ = nullptr;
+  double* strategy_ = nullptr;
+
+  std::vector<pid_t> pids_;
+  std::vector<std::deque<TaskDescriptor>> in_flight_;
+  std::deque<TaskDescriptor> carried_;  // pending in the checkpoint resumed from
+  std::deque<TaskDescriptor> reissue_;  // lost when their worker died
+  std::uint64_t batches_applied_before_ = 0;
+  bool failed_ = false;
+  double last_plain_progress_ = 0;
+  std::vector<bool> applied_;
+  std::uint64_t next_batch_id_ = 0;
+  std::uint64_t next_iteration_ = 0;
+  std::uint64_t discounts_applied_ = 0;
+  std::uint64_t seed_ = 0;
+  Totals totals_;
+  std::vector<std::pair<double, std::uint32_t>> recent_deaths_;  // (time, worker)
+
+  bool stopping_ = false;
+  std::string stop_reason_;
+  double start_time_ = 0;        // steady clock seconds at start
+  double elapsed_before_ = 0;    // training seconds before a resume
+  double apply_seconds_ = 0;
+
+  // Metrics sampling.
+  std::FILE* metrics_ = nullptr;
+  double last_metrics_t_ = 0;
+  std::uint64_t last_metrics_iterations_ = 0;
+  double last_coordinator_cpu_ = 0;
+  std::vector<double> last_worker_cpu_;
+  std::vector<pid_t> sampled_pid_;
+  double last_exploitability_t_ = -1e9;
+  std::optional<double> last_exploitability_;
+  double iterations_per_s_ = 0;
+  double mean_worker_cpu_ = 0;
+
+  // Checkpoints.
+  double last_checkpoint_t_ = 0;
+  std::uint64_t last_checkpoint_iterations_ = 0;
+  std::thread writer_;
+  std::mutex writer_mutex_;
+  std::string writer_message_;
+  bool writer_failed_ = false;
+};
+
+template <solver::Game G>
+class Coordinator : public CoordinatorBase {
+ public:
+  Coordinator(const G& game, Config config, std::optional<CheckpointData> resume, RunLog& log)
+      : CoordinatorBase(std::move(config), std::move(resume), log), game_(game), layout_(game) {}
+
+  // Runs to the end; returns the process exit code.
+  int Run();
+
+ protected:
+  void ForkWorker(std::uint32_t index) override;
+
+ private:
+  std::optional<double> Exploitability() const;
+
+  const G& game_;
+  solver::TableLayout layout_;
+};
+
+std::string AbstractionFingerprint(const std::string& game_name, const solver::TableLayout& layout);
+
+}  // namespace bp::trainer
+
+#include "trainer/coordinator_impl.h"

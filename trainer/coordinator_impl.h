@@ -1,0 +1,105 @@
+// Template parts of Coordinator (included by coordinator.h).
+#pragma once
+
+#include <unistd.h>
+
+#include "solver/exact_evaluator.h"
+#include "solver/policy.h"
+#include "trainer/worker.h"
+
+namespace bp::trainer {
+
+template <solver::Game G>
+void Coordinator<G>::ForkWorker(std::uint32_t index) {
+  JoinCheckpointWriter();  // fork only from a single-threaded process
+  WorkerContext ctx{index,
+                    ::getpid(),
+                    config_.run.pin_workers ? static_cast<int>(index % std::thread::hardware_concurrency()) : -1,
+                    std::chrono::nanoseconds(static_cast<std::int64_t>(config_.run.put_timeout_s * 1e9)),
+                    &control_[index],
+                    &tasks_[index],
+                    &results_[index],
+                    shared_,
+                    slab_region_,
+                    regrets_};
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed for worker " + std::to_string(index));
+  if (pid == 0) WorkerMain(game_, layout_, ctx);
+  pids_[index] = pid;
+  control_[index].pid.store(pid);
+}
+
+template <solver::Game G>
+std::optional<double> Coordinator<G>::Exploitability() const {
+  if constexpr (solver::EnumerableGame<G>) {
+    solver::ExactEvaluator eval(game_, layout_);
+    return eval.Exploitability(
+        solver::TabularPolicy::Average(layout_, std::span<const double>(strategy_, layout_.num_entries())));
+  } else {
+    return std::nullopt;
+  }
+}
+
+template <solver::Game G>
+int Coordinator<G>::Run() {
+  fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
+  log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets and strategy sums, double)",
+            config_.game.name, layout_.num_infosets(), layout_.num_entries(),
+            2.0 * 8 * layout_.num_entries() / (1 << 20));
+  CreateSegment(layout_.num_infosets(), layout_.num_entries());
+  InitialiseState(layout_.num_entries());
+  for (std::uint32_t w = 0; w < workers_; ++w) ForkWorker(w);
+  log_.Info("started {} worker process(es), batch size {}, queue depth {}{}", workers_, config_.run.batch_size,
+            config_.run.queue_depth, config_.run.deterministic ? ", deterministic" : "");
+
+  std::optional<double> exploitability;
+  for (;;) {
+    ReapWorkers();
+    const std::uint64_t applied = DrainResults();
+    if (!stopping_) {
+      if (g_stop_signal) {
+        stopping_ = true;
+        stop_reason_ = "signal";
+      } else if (config_.run.time_budget_s > 0 && Elapsed() - elapsed_before_ >= config_.run.time_budget_s) {
+        stopping_ = true;
+        stop_reason_ = "time budget";
+      } else if (config_.run.iterations > 0 && next_iteration_ >= config_.run.iterations && reissue_.empty()) {
+        stopping_ = true;
+        stop_reason_ = "iteration target";
+      }
+      if (stopping_) log_.Info("stopping ({}): applying the batches in flight", stop_reason_);
+    }
+    if (!stopping_) Refill();
+    const double now = Elapsed();
+    if (config_.logging.exploitability_interval_s > 0 &&
+        now - last_exploitability_t_ >= config_.logging.exploitability_interval_s) {
+      exploitability = Exploitability();
+      last_exploitability_t_ = now;
+      if (exploitability) last_exploitability_ = exploitability;
+    }
+    if (now - last_metrics_t_ >= config_.logging.metrics_interval_s) {
+      WriteMetrics(false, exploitability);
+      exploitability.reset();
+    }
+    const auto& ci = config_.checkpoint.interval;
+    if (!stopping_ && !ci.off() &&
+        ((ci.unit == Interval::Unit::kSeconds && now - last_checkpoint_t_ >= ci.value) ||
+         (ci.unit == Interval::Unit::kIterations &&
+          totals_.iterations - last_checkpoint_iterations_ >= static_cast<std::uint64_t>(ci.value)))) {
+      StartCheckpoint(false);
+    }
+    if (Finished()) break;
+    if (applied == 0) Sleep();
+  }
+  StopWorkers();
+  last_exploitability_ = Exploitability();
+  StartCheckpoint(true);
+  JoinCheckpointWriter();
+  WriteMetrics(true, last_exploitability_);
+  log_.EndProgress();
+  Summary();
+  return writer_failed_ || failed_ ? 1 : 0;
+}
+
+}  // namespace bp::trainer

@@ -1,0 +1,107 @@
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "abstraction/kuhn.h"
+#include "abstraction/leduc.h"
+#include "trainer/checkpoint.h"
+#include "trainer/coordinator.h"
+#include "trainer/run_log.h"
+#include "trainer/train_main.h"
+
+namespace bp::trainer {
+
+namespace {
+
+void OnStopSignal(int) { g_stop_signal = 1; }
+
+void InstallSignalHandlers() {
+  struct sigaction sa{};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a sleeping coordinator wakes up
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+// The checkpoint to resume from: the file itself, or the newest valid one
+// of LOGDIR/checkpoints (corrupt ones are reported and skipped).
+std::pair<CheckpointData, std::filesystem::path> FindCheckpoint(const std::filesystem::path& from, RunLog& log) {
+  if (std::filesystem::is_regular_file(from)) return {ReadCheckpoint(from), from};
+  if (!std::filesystem::is_directory(from)) {
+    throw CheckpointError(from.string() + ": no such run directory or checkpoint file");
+  }
+  const auto all = ListCheckpoints(from / "checkpoints");
+  if (all.empty()) throw CheckpointError((from / "checkpoints").string() + ": no checkpoint to resume from");
+  for (const auto& path : all) {
+    try {
+      return {ReadCheckpoint(path), path};
+    } catch (const CheckpointError& e) {
+      log.Warn("{}; trying the previous checkpoint", e.what());
+    }
+  }
+  throw CheckpointError((from / "checkpoints").string() + ": every checkpoint is corrupt");
+}
+
+template <class G>
+int RunGame(const Config& config, std::optional<CheckpointData> resume, RunLog& log) {
+  G game;
+  if (resume) {
+    const std::string now = AbstractionFingerprint(config.game.name, solver::TableLayout(game));
+    if (now != resume->abstraction_fingerprint) {
+      throw ConfigError("cannot resume: the checkpoint's abstraction is " + resume->abstraction_fingerprint +
+                        ", this build's is " + now);
+    }
+  }
+  Coordinator<G> coordinator(game, config, std::move(resume), log);
+  return coordinator.Run();
+}
+
+}  // namespace
+
+int Train(const TrainOptions& options) {
+  RunLog log;
+  std::optional<CheckpointData> resume;
+  std::filesystem::path resumed_path;
+  std::vector<Override> overrides = options.overrides;
+  if (!options.resume_from.empty()) {
+    auto [data, path] = FindCheckpoint(options.resume_from, log);
+    resume = std::move(data);
+    resumed_path = path;
+    if (std::filesystem::is_directory(options.resume_from) && !options.logdir_given) {
+      overrides.insert(overrides.begin(), Override{"logging.logdir", options.resume_from, "--resume-from"});
+    }
+  }
+  Config config = options.config_path.empty()
+                      ? ParseConfig(resume->config_yaml, resumed_path.string() + " (its config)", overrides)
+                      : LoadConfig(options.config_path, overrides);
+  if (resume) {
+    std::string differences;
+    const auto now = IdentityKeys(config);
+    for (const auto& [key, value] : resume->identity) {
+      const auto it = now.find(key);
+      const std::string current = it == now.end() ? "(absent)" : it->second;
+      if (current != value) differences += fmt::format("\n  {}: checkpoint has '{}', config has '{}'", key, value, current);
+    }
+    if (!differences.empty()) {
+      throw ConfigError(fmt::format("cannot resume from {}: the config differs in what the tables depend on:{}",
+                                    resumed_path.string(), differences));
+    }
+  } else if (!ListCheckpoints(std::filesystem::path(config.logging.logdir) / "checkpoints").empty()) {
+    throw ConfigError(fmt::format("{} already holds a run with checkpoints; resume it with --resume-from {} or "
+                                  "choose another --logdir",
+                                  config.logging.logdir, config.logging.logdir));
+  }
+  std::filesystem::create_directories(config.logging.logdir);
+  log.Open(std::filesystem::path(config.logging.logdir) / "train.log");
+  log.set_interactive(config.logging.progress == "bar" ||
+                      (config.logging.progress == "auto" && ::isatty(STDERR_FILENO)));
+  if (resume) log.Info("resuming from {}", resumed_path.string());
+  log.Info("config {}, logs in {}", config.source, config.logging.logdir);
+  InstallSignalHandlers();
+  if (config.game.name == "kuhn") return RunGame<abstraction::KuhnPoker>(config, std::move(resume), log);
+  return RunGame<abstraction::LeducHoldem>(config, std::move(resume), log);
+}
+
+}  // namespace bp::trainer

@@ -1,0 +1,31 @@
+// Entry points of the train_blueprint command: training (with resume) and
+// inspection. Both return the process exit code: 0 done, 1 runtime failure,
+// 2 bad usage or config.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trainer/config.h"
+
+namespace bp::trainer {
+
+struct TrainOptions {
+  std::string config_path;      // empty when resuming from a checkpoint's own config
+  std::string resume_from;      // LOGDIR or checkpoint file, or empty
+  std::vector<Override> overrides;
+  bool logdir_given = false;
+};
+
+int Train(const TrainOptions& options);
+
+struct InspectOptions {
+  std::string target;           // LOGDIR or checkpoint file
+  std::string plot;             // FILE.svg, or empty
+  std::string infoset;          // infoset name, or empty
+};
+
+int Inspect(const InspectOptions& options);
+
+}  // namespace bp::trainer

@@ -1,0 +1,107 @@
+// The worker process's main loop. A worker is forked by the coordinator after
+// everything read-only (game, layout) is loaded, so it shares those for free;
+// it is single-threaded and lives until told to stop or until the coordinator
+// dies (PR_SET_PDEATHSIG).
+//
+// Loop: pop a task (sleeping on the task queue's wake-up when empty); run its
+// iterations with external sampling against the shared regret table (relaxed
+// racy reads), accumulating this batch's deltas privately (DeltaAccess); take
+// a free slab, write the deltas into it, push a result descriptor with a timed
+// put. The result queue holds as many descriptors as the worker has slabs, so
+// the put only waits if the coordinator is gone; every wait and timeout is
+// counted in the control block, and a timed-out put is retried, never dropped.
+#pragma once
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+
+#include "ipc/control_block.h"
+#include "ipc/slab_pool.h"
+#include "solver/external_sampling.h"
+#include "solver/table_access.h"
+#include "solver/table_layout.h"
+#include "trainer/shared_state.h"
+
+namespace bp::trainer {
+
+struct WorkerContext {
+  std::uint32_t index;
+  pid_t coordinator;
+  int pin_cpu;  // -1: no pinning
+  std::chrono::nanoseconds put_timeout;
+  ipc::ControlBlock* control;
+  TaskQueue* tasks;
+  ResultQueue* results;
+  CoordinatorShared* coordinator_shared;
+  std::byte* slab_region;
+  const double* regrets;
+};
+
+inline std::uint64_t MonotonicNs() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+// Runs in the forked child; never returns.
+template <solver::Game G>
+[[noreturn]] void WorkerMain(const G& game, const solver::TableLayout& layout, const WorkerContext& ctx) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != ctx.coordinator) ::_exit(3);  // the coordinator died before prctl
+  ::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the coordinator decides
+  ::signal(SIGTERM, SIG_DFL);
+  if (ctx.pin_cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(ctx.pin_cpu, &set);
+    ::sched_setaffinity(0, sizeof(set), &set);
+  }
+  ipc::ControlBlock& control = *ctx.control;
+  control.pid.store(::getpid());
+  control.state.store(ipc::WorkerState::kIdle);
+
+  ipc::SlabPool pool = ipc::SlabPool::Open(ctx.slab_region);
+  const std::uint64_t slab_capacity = pool.slab_bytes();
+  ipc::Consumer<TaskQueue> tasks(ctx.tasks);
+  ipc::Producer<ResultQueue> results(ctx.results, &control.put, &ctx.coordinator_shared->results);
+  solver::ExternalSampling<G, solver::DeltaAccess> solver(
+      game, layout, solver::DeltaAccess(ctx.regrets, layout.num_entries()), 0);
+
+  for (;;) {
+    control.heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
+    TaskDescriptor task{};
+    if (!tasks.PopFor(task, std::chrono::milliseconds(200))) {
+      if (::getppid() != ctx.coordinator) ::_exit(3);
+      continue;
+    }
+    if (task.flags & kTaskStop) break;
+    control.state.store(ipc::WorkerState::kBusy, std::memory_order_relaxed);
+    const std::uint64_t start = MonotonicNs();
+    solver.rng().Seed(task.seed);
+    solver.Iterate(task.count);
+    std::optional<std::uint32_t> slab;
+    while (!(slab = pool.AcquireFor(ctx.index, std::chrono::milliseconds(200)))) {
+      if (::getppid() != ctx.coordinator) ::_exit(3);
+    }
+    if (solver.access().EmitBytes() > slab_capacity) ::_exit(4);  // slabs are sized for the whole table
+    const std::uint64_t bytes = solver.access().EmitAndClear(pool.Data(*slab));
+    const std::uint64_t busy = MonotonicNs() - start;
+    ResultDescriptor result{task.batch_id, bytes, task.count, busy, *slab, ctx.index, {}};
+    while (!results.PushFor(result, ctx.put_timeout)) {
+      if (::getppid() != ctx.coordinator) ::_exit(3);
+    }
+    control.batches_done.fetch_add(1, std::memory_order_relaxed);
+    control.iterations_done.fetch_add(task.count, std::memory_order_relaxed);
+    control.busy_ns.fetch_add(busy, std::memory_order_relaxed);
+    control.state.store(ipc::WorkerState::kIdle, std::memory_order_relaxed);
+  }
+  control.state.store(ipc::WorkerState::kExited);
+  ::_exit(0);
+}
+
+}  // namespace bp::trainer
