@@ -1,0 +1,125 @@
+#include "trainer/checkpoint.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using namespace bp::trainer;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path TempDir() {
+  const fs::path dir = fs::temp_directory_path() / ("bp-ckpt-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+CheckpointData Sample() {
+  CheckpointData d;
+  d.config_yaml = "game:\n  name: leduc\n";
+  d.identity = {{"game.name", "leduc"}};
+  d.abstraction_fingerprint = "leduc:936:2184:0123";
+  d.iterations = 123456;
+  d.batches_applied = 12;
+  d.next_batch_id = 14;
+  d.next_iteration = 140000;
+  d.seed = 7;
+  d.elapsed_s = 3.5;
+  d.pending = {{12, 120000, 10000, 99}, {13, 130000, 10000, 100}};
+  for (int i = 0; i < 5000; ++i) {
+    d.regrets.push_back(i * 0.5 - 1000);
+    d.strategy_sum.push_back(i * 0.25);
+  }
+  return d;
+}
+
+std::string ReadBytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void WriteBytes(const fs::path& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+std::string ErrorOf(const fs::path& p) {
+  try {
+    ReadCheckpoint(p);
+  } catch (const CheckpointError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("a checkpoint round-trips every field and table exactly") {
+  const fs::path dir = TempDir();
+  const fs::path path = CheckpointPath(dir, 123456);
+  CHECK(path.filename() == "ckpt-123456.bin");
+  const CheckpointData d = Sample();
+  WriteCheckpoint(path, d);
+  CHECK_FALSE(fs::exists(path.string() + ".tmp"));
+  const CheckpointData r = ReadCheckpoint(path);
+  CHECK(r.config_yaml == d.config_yaml);
+  CHECK(r.identity == d.identity);
+  CHECK(r.abstraction_fingerprint == d.abstraction_fingerprint);
+  CHECK(r.iterations == d.iterations);
+  CHECK(r.next_batch_id == d.next_batch_id);
+  CHECK(r.pending.size() == 2);
+  CHECK(r.pending[1].seed == 100);
+  CHECK(r.regrets == d.regrets);
+  CHECK(r.strategy_sum == d.strategy_sum);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("every truncation and every single bit flip gives CheckpointError, never a crash") {
+  const fs::path dir = TempDir();
+  const fs::path path = dir / "ckpt-1.bin";
+  WriteCheckpoint(path, Sample());
+  const std::string good = ReadBytes(path);
+  const fs::path bad = dir / "bad.bin";
+  for (std::size_t len : {std::size_t{0}, std::size_t{7}, std::size_t{8}, std::size_t{23}, good.size() / 2,
+                          good.size() - 1}) {
+    WriteBytes(bad, good.substr(0, len));
+    CAPTURE(len);
+    CHECK(ErrorOf(bad).find("truncated") != std::string::npos);
+  }
+  // Flip one bit in each of many positions, header, body and trailer.
+  int errors = 0, positions = 0;
+  for (std::size_t pos = 0; pos < good.size(); pos += 97) {
+    std::string flipped = good;
+    flipped[pos] = static_cast<char>(flipped[pos] ^ (1 << (pos % 8)));
+    WriteBytes(bad, flipped);
+    ++positions;
+    errors += ErrorOf(bad) != "(no error)" ? 1 : 0;
+  }
+  CHECK(errors == positions);
+  std::string wrong_magic = good;
+  wrong_magic[0] = 'X';
+  WriteBytes(bad, wrong_magic);
+  CHECK(ErrorOf(bad).find("magic number is invalid") != std::string::npos);
+  std::string flipped_body = good;
+  flipped_body[100] ^= 1;
+  WriteBytes(bad, flipped_body);
+  CHECK(ErrorOf(bad) == bad.string() + ": checksum mismatch: the content is corrupt");
+  CHECK(ErrorOf(dir / "absent.bin").find("cannot open") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("checkpoints list newest first and prune keeps the last K") {
+  const fs::path dir = TempDir();
+  for (std::uint64_t it : {5u, 100u, 20u, 7u}) WriteCheckpoint(CheckpointPath(dir, it), Sample());
+  WriteBytes(dir / "ckpt-x.bin", "not one");
+  WriteBytes(dir / "notes.txt", "");
+  auto all = ListCheckpoints(dir);
+  REQUIRE(all.size() == 4);
+  CHECK(all[0].filename() == "ckpt-100.bin");
+  CHECK(all[3].filename() == "ckpt-5.bin");
+  PruneCheckpoints(dir, 2);
+  all = ListCheckpoints(dir);
+  REQUIRE(all.size() == 2);
+  CHECK(all[1].filename() == "ckpt-20.bin");
+  fs::remove_all(dir);
+}

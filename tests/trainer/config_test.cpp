@@ -1,0 +1,145 @@
+#include "trainer/config.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using namespace bp::trainer;
+
+namespace {
+std::string ErrorOf(const std::string& yaml, const std::vector<Override>& overrides = {}) {
+  try {
+    ParseConfig(yaml, "bad.yaml", overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("malformed configs: each gives one exact message with file, line:col, key, expected and found") {
+  struct Case {
+    const char* yaml;
+    const char* message;
+  };
+  const Case cases[] = {
+    {"game: [kuhn",
+     "bad.yaml:1:1: invalid YAML: end of sequence flow not found"},
+    {"game:\n  name: holdem",
+     "bad.yaml:2:9: game.name: expected one of kuhn, leduc, found 'holdem'"},
+    {"game:\n  nmae: kuhn",
+     "bad.yaml:2:3: unknown key 'game.nmae' (did you mean 'name'?)"},
+    {"gmae:\n  name: kuhn",
+     "bad.yaml:1:1: unknown section 'gmae' (did you mean 'game'?); sections are game, abstraction, solver, run, checkpoint, logging"},
+    {"run:\n  batch_size: abc",
+     "bad.yaml:2:15: run.batch_size: expected an integer from 1 to 100000000, found 'abc'"},
+    {"run:\n  batch_size: 0",
+     "bad.yaml:2:15: run.batch_size: expected an integer from 1 to 100000000, found '0'"},
+    {"run:\n  batch_size: -5",
+     "bad.yaml:2:15: run.batch_size: expected an integer from 1 to 100000000, found '-5'"},
+    {"run:\n  num_workers: 1000",
+     "bad.yaml:2:16: run.num_workers: expected an integer from 0 to 256, found '1000'"},
+    {"run:\n  queue_depth: 1",
+     "bad.yaml:2:16: run.queue_depth: expected an integer from 2 to 16, found '1'"},
+    {"run:\n  time_budget: 10 minutes",
+     "bad.yaml:2:16: run.time_budget: expected a duration such as 90s, 30m, 8h (0 = no limit), found '10 minutes'"},
+    {"run:\n  time_budget: -3s",
+     "bad.yaml:2:16: run.time_budget: expected a duration such as 90s, 30m, 8h (0 = no limit), found '-3s'"},
+    {"run:\n  deterministic: maybe",
+     "bad.yaml:2:18: run.deterministic: expected true or false, found 'maybe'"},
+    {"run:\n  seed: 1.5",
+     "bad.yaml:2:9: run.seed: expected an integer from 0 to 18446744073709551615, found '1.5'"},
+    {"run:\n  put_timeout: 0",
+     "bad.yaml:2:16: run.put_timeout: expected a duration of at least 0.001s such as 90s, 30m, 8h, found '0'"},
+    {"run: 5",
+     "bad.yaml:1:6: run: expected a mapping of keys, found '5'"},
+    {"run:\n  iterations: [1, 2]",
+     "bad.yaml:2:15: run.iterations: expected a single value, found a list"},
+    {"checkpoint:\n  interval: sometimes",
+     "bad.yaml:2:13: checkpoint.interval: expected an iteration count (e.g. 1000000), a duration (e.g. 30m), or off, found 'sometimes'"},
+    {"checkpoint:\n  keep: 0",
+     "bad.yaml:2:9: checkpoint.keep: expected an integer from 1 to 1000, found '0'"},
+    {"logging:\n  progress: fancy",
+     "bad.yaml:2:13: logging.progress: expected one of auto, bar, lines, found 'fancy'"},
+    {"logging:\n  metrics_interval: 0.01s",
+     "bad.yaml:2:21: logging.metrics_interval: expected a duration of at least 0.05s such as 90s, 30m, 8h, found '0.01s'"},
+    {"logging:\n  logdir: \"\"",
+     "bad.yaml:2:11: logging.logdir: expected a directory path, found ''"},
+    {"solver:\n  sampling: outcome",
+     "bad.yaml:2:13: solver.sampling: expected one of external, found 'outcome'"},
+    {"solver:\n  discount_interval: 1000",
+     "bad.yaml: solver.discount_stop: expected a positive iteration count when solver.discount_interval is set, found 0"},
+    {"- game",
+     "bad.yaml:1:1: expected a mapping of sections (game, run, ...), found a list"},
+    {"run:\n  batch_sise: 10",
+     "bad.yaml:2:3: unknown key 'run.batch_sise' (did you mean 'batch_size'?)"}};
+  for (const Case& c : cases) {
+    CAPTURE(c.yaml);
+    CHECK(ErrorOf(c.yaml) == c.message);
+  }
+  CHECK(std::size(cases) >= 20);
+}
+
+TEST_CASE("command-line overrides are validated like the file, and name their flag") {
+  CHECK(ErrorOf("", {{"run.batchsize", "5", "--set"}}) ==
+        "command line (--set): unknown key 'run.batchsize' (did you mean 'run.batch_size'?)");
+  CHECK(ErrorOf("", {{"run.batch_size", "x", "--batch-size"}}) ==
+        "command line (--batch-size): run.batch_size: expected an integer from 1 to 100000000, found 'x'");
+}
+
+TEST_CASE("a missing file is named in the error") {
+  try {
+    LoadConfig("no/such/config.yaml", {});
+    FAIL("expected ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()) == "no/such/config.yaml: cannot read config file: No such file or directory");
+  }
+}
+
+TEST_CASE("defaults fill an empty file; overrides win over the file") {
+  const Config c = ParseConfig("run:\n  batch_size: 7\n  time_budget: 90s\n", "c.yaml",
+                               {{"run.batch_size", "9", "--batch-size"}, {"run.num_workers", "3", "--num-workers"}});
+  CHECK(c.run.batch_size == 9);
+  CHECK(c.run.num_workers == 3);
+  CHECK(c.run.time_budget_s == 90);
+  CHECK(c.game.name == "leduc");
+  CHECK(c.checkpoint.keep == 3);
+}
+
+TEST_CASE("durations and intervals parse in their units") {
+  CHECK(ParseDurationSeconds("90s") == 90);
+  CHECK(ParseDurationSeconds("30m") == 1800);
+  CHECK(ParseDurationSeconds("8h") == 28800);
+  CHECK(ParseDurationSeconds("1.5h") == 5400);
+  CHECK(ParseDurationSeconds("250ms") == doctest::Approx(0.25));
+  CHECK(ParseDurationSeconds("12") == 12);
+  CHECK_THROWS_AS(ParseDurationSeconds("12 parsecs"), std::invalid_argument);
+  const Config iters = ParseConfig("checkpoint:\n  interval: 1000000\n", "c.yaml", {});
+  CHECK(iters.checkpoint.interval.unit == Interval::Unit::kIterations);
+  CHECK(iters.checkpoint.interval.value == 1000000);
+  const Config timed = ParseConfig("checkpoint:\n  interval: 30m\n", "c.yaml", {});
+  CHECK(timed.checkpoint.interval.unit == Interval::Unit::kSeconds);
+  CHECK(timed.checkpoint.interval.value == 1800);
+  CHECK(ParseConfig("checkpoint:\n  interval: off\n", "c.yaml", {}).checkpoint.interval.off());
+}
+
+TEST_CASE("the resolved config round-trips through YAML with every key present") {
+  const Config c = ParseConfig("game:\n  name: kuhn\nrun:\n  time_budget: 2h\n  deterministic: true\n"
+                               "checkpoint:\n  interval: 5000\nlogging:\n  logdir: runs/x y\n",
+                               "c.yaml", {});
+  const std::string yaml = ToYaml(c);
+  for (const std::string& key : KnownKeys()) {
+    CAPTURE(key);
+    CHECK(yaml.find("  " + key.substr(key.find('.') + 1) + ":") != std::string::npos);
+  }
+  const Config again = ParseConfig(yaml, "resolved.yaml", {});
+  CHECK(ToYaml(again) == yaml);
+  CHECK(again.game.name == "kuhn");
+  CHECK(again.run.time_budget_s == 7200);
+  CHECK(again.run.deterministic);
+  CHECK(again.logging.logdir == "runs/x y");
+  CHECK(IdentityKeys(again) == IdentityKeys(c));
+  CHECK(IdentityKeys(c).count("game.name") == 1);
+  CHECK(IdentityKeys(c).count("run.num_workers") == 0);  // workers may change on resume
+}

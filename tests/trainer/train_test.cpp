@@ -1,0 +1,280 @@
+// End-to-end tests of train_blueprint: the real binary, real worker
+// processes, real signals.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "abstraction/leduc.h"
+#include "solver/external_sampling.h"
+#include "solver/table_access.h"
+#include "trainer/checkpoint.h"
+#include "trainer/shared_state.h"
+
+using namespace bp;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+fs::path Scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("bp-train-test-" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir.parent_path());
+  return dir;
+}
+
+// Starts train_blueprint with `args`, output to `log`.
+pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::FILE* out = std::fopen(log.c_str(), "w");
+    ::dup2(::fileno(out), 1);
+    ::dup2(::fileno(out), 2);
+    std::vector<char*> argv{const_cast<char*>(TRAIN_BLUEPRINT)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(TRAIN_BLUEPRINT, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Exit code, 128 + signal, or -1 if it did not end within `timeout` (then killed).
+int Wait(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int Run(const std::vector<std::string>& args, const fs::path& log) { return Wait(Spawn(args, log), 120s); }
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<nlohmann::json> Metrics(const fs::path& logdir) {
+  std::vector<nlohmann::json> rows;
+  std::ifstream in(logdir / "metrics.jsonl");
+  for (std::string line; std::getline(in, line);) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+std::vector<pid_t> Children(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> kids;
+  for (pid_t k; in >> k;) kids.push_back(k);
+  return kids;
+}
+
+// Gone, or a zombie nobody has reaped yet.
+bool Gone(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return true;
+  return line.substr(line.rfind(')') + 2, 1) == "Z";
+}
+
+template <class Pred>
+bool WaitFor(Pred pred, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+std::vector<std::string> Leduc(const fs::path& logdir, std::vector<std::string> extra) {
+  std::vector<std::string> args{"--config", std::string(CONFIG_DIR) + "/leduc.yaml", "--logdir", logdir.string(),
+                                "--set", "logging.progress=lines"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+void CheckAccounting(const nlohmann::json& last) {
+  CHECK(last["final"] == true);
+  CHECK(last["batches_duplicate"] == 0);
+  CHECK(last["batches_applied"].get<std::uint64_t>() ==
+        last["batches_issued"].get<std::uint64_t>() - last["batches_lost"].get<std::uint64_t>() +
+            last["batches_reissued"].get<std::uint64_t>());
+}
+
+}  // namespace
+
+TEST_CASE("deterministic mode with one or two workers equals the serial batched solver bit for bit") {
+  constexpr std::uint64_t kBatch = 10000, kBatches = 20, kSeed = 5;
+  abstraction::LeducHoldem game;
+  solver::TableLayout layout(game);
+  solver::Tables reference(layout.num_entries());
+  std::vector<std::byte> buffer(solver::MaxDeltaBytes(layout.num_infosets(), layout.num_entries()));
+  for (std::uint64_t k = 0; k < kBatches; ++k) {
+    solver::ExternalSampling<abstraction::LeducHoldem, solver::DeltaAccess> es(
+        game, layout, solver::DeltaAccess(reference.regrets().data(), layout.num_entries()),
+        trainer::BatchSeed(kSeed, k));
+    es.Iterate(kBatch);
+    const auto bytes = es.access().EmitAndClear(buffer.data());
+    REQUIRE(solver::ApplyDeltas(std::span<const std::byte>(buffer.data(), bytes), reference.View()));
+  }
+  for (const char* workers : {"1", "2"}) {
+    CAPTURE(workers);
+    const fs::path dir = Scratch(std::string("deterministic-") + workers);
+    REQUIRE(Run(Leduc(dir, {"--deterministic", "--num-workers", workers, "--iters", "200000", "--batch-size", "10000",
+                            "--seed", "5", "--time-budget", "0", "--checkpoint-interval", "off"}),
+                dir.string() + ".out") == 0);
+    const auto ckpt = trainer::ReadCheckpoint(dir / "checkpoints" / "ckpt-200000.bin");
+    CHECK(ckpt.iterations == 200000);
+    CHECK(ckpt.pending.empty());
+    CHECK(std::ranges::equal(ckpt.regrets, reference.regrets()));
+    CHECK(std::ranges::equal(ckpt.strategy_sum, reference.strategy_sum()));
+  }
+}
+
+TEST_CASE("2N iterations in one go equal N, stop, resume, N more") {
+  const fs::path whole = Scratch("whole"), split = Scratch("split");
+  const std::vector<std::string> common{"--deterministic", "--num-workers", "1", "--batch-size", "10000",
+                                        "--time-budget", "0"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), common.begin(), common.end());
+    return extra;
+  };
+  REQUIRE(Run(Leduc(whole, with({"--iters", "200000"})), whole.string() + ".out") == 0);
+  REQUIRE(Run(Leduc(split, with({"--iters", "100000"})), split.string() + ".out1") == 0);
+  // Resume with the checkpoint's own config; workers may change on resume.
+  REQUIRE(Run({"--resume-from", split.string(), "--iters", "200000", "--num-workers", "2"}, split.string() + ".out2") ==
+          0);
+  const auto a = trainer::ReadCheckpoint(whole / "checkpoints" / "ckpt-200000.bin");
+  const auto b = trainer::ReadCheckpoint(split / "checkpoints" / "ckpt-200000.bin");
+  CHECK(a.regrets == b.regrets);
+  CHECK(a.strategy_sum == b.strategy_sum);
+  CHECK(Slurp(split / "train.log").find("resumed at iteration 100000") != std::string::npos);
+}
+
+TEST_CASE("workers SIGKILLed mid-run are respawned; batches are re-issued and applied exactly once") {
+  const fs::path dir = Scratch("worker-kill");
+  const pid_t coordinator = Spawn(Leduc(dir, {"--num-workers", "2", "--time-budget", "8s"}), dir.string() + ".out");
+  REQUIRE(WaitFor([&] { return Children(coordinator).size() == 2; }, 10s));
+  int kills = 0;
+  for (int i = 0; i < 3; ++i) {
+    std::this_thread::sleep_for(1200ms);
+    const auto kids = Children(coordinator);
+    if (!kids.empty() && ::kill(kids[i % kids.size()], SIGKILL) == 0) ++kills;
+  }
+  CHECK(kills == 3);
+  CHECK(Wait(coordinator, 60s) == 0);
+  const auto rows = Metrics(dir);
+  REQUIRE(!rows.empty());
+  const auto& last = rows.back();
+  CheckAccounting(last);
+  CHECK(last["worker_deaths"] == 3);
+  CHECK(last["batches_lost"].get<std::uint64_t>() >= 1);
+  CHECK(last["batches_reissued"] == last["batches_lost"]);
+  CHECK(last["exploitability"].get<double>() <= 0.05);
+  const std::string log = Slurp(dir / "train.log");
+  CHECK(log.find("killed by signal 9") != std::string::npos);
+  CHECK(log.find("respawned as pid") != std::string::npos);
+  CHECK(log.find("every batch applied exactly once") != std::string::npos);
+}
+
+TEST_CASE("SIGINT: the run applies what arrived, checkpoints, and exits 0 within 5 s") {
+  const fs::path dir = Scratch("sigint");
+  const pid_t coordinator = Spawn(Leduc(dir, {"--num-workers", "2", "--time-budget", "10m"}), dir.string() + ".out");
+  REQUIRE(WaitFor([&] { return Metrics(dir).size() >= 2; }, 20s));
+  const auto workers = Children(coordinator);
+  ::kill(coordinator, SIGINT);
+  CHECK(Wait(coordinator, 5s) == 0);
+  for (pid_t w : workers) CHECK(Gone(w));
+  const auto rows = Metrics(dir);
+  CHECK(rows.back()["stop_reason"] == "signal");
+  CheckAccounting(rows.back());
+  REQUIRE(!trainer::ListCheckpoints(dir / "checkpoints").empty());
+  const auto ckpt = trainer::ReadCheckpoint(trainer::ListCheckpoints(dir / "checkpoints").front());
+  CHECK(ckpt.iterations == rows.back()["iterations"].get<std::uint64_t>());
+}
+
+TEST_CASE("coordinator SIGKILLed: workers exit within 2 s, and the next start cleans up and resumes") {
+  const fs::path dir = Scratch("coordinator-kill");
+  const pid_t coordinator = Spawn(Leduc(dir, {"--num-workers", "2", "--time-budget", "10m", "--checkpoint-interval",
+                                              "500ms"}),
+                                  dir.string() + ".out");
+  REQUIRE(WaitFor([&] { return !trainer::ListCheckpoints(dir / "checkpoints").empty(); }, 20s));
+  const auto workers = Children(coordinator);
+  REQUIRE(workers.size() == 2);
+  ::kill(coordinator, SIGKILL);
+  ::waitpid(coordinator, nullptr, 0);
+  CHECK(WaitFor([&] { return Gone(workers[0]) && Gone(workers[1]); }, 2s));
+  const std::string prefix = "bp-mccfr-" + std::to_string(coordinator) + "-";
+  auto leftover = [&] {
+    for (const auto& e : fs::directory_iterator("/dev/shm")) {
+      if (e.path().filename().string().rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+  };
+  CHECK(leftover());  // what a SIGKILL leaves behind...
+  CHECK(Run({"--resume-from", dir.string(), "--time-budget", "1s"}, dir.string() + ".resume") == 0);
+  CHECK_FALSE(leftover());  // ...the next start removes
+  const std::string log = Slurp(dir / "train.log");
+  CHECK(log.find("removed 1 stale shared-memory segment") != std::string::npos);
+  CHECK(log.find("resuming from") != std::string::npos);
+}
+
+TEST_CASE("a corrupt newest checkpoint is reported and the previous one is used") {
+  const fs::path dir = Scratch("corrupt");
+  REQUIRE(Run(Leduc(dir, {"--deterministic", "--num-workers", "1", "--iters", "200000", "--batch-size", "10000",
+                          "--time-budget", "0", "--checkpoint-interval", "50000"}),
+              dir.string() + ".out") == 0);
+  const auto all = trainer::ListCheckpoints(dir / "checkpoints");
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].filename() == "ckpt-200000.bin");
+  {
+    std::fstream f(all[0], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(200);
+    f.put('\x5a');
+  }
+  CHECK(Run({"--resume-from", dir.string(), "--iters", "250000"}, dir.string() + ".resume") == 0);
+  const std::string out = Slurp(dir.string() + ".resume");
+  CHECK(out.find("ckpt-200000.bin: checksum mismatch: the content is corrupt; trying the previous checkpoint") !=
+        std::string::npos);
+  CHECK(out.find("resuming from " + all[1].string()) != std::string::npos);
+  CHECK(trainer::ReadCheckpoint(dir / "checkpoints" / "ckpt-250000.bin").iterations == 250000);
+}
+
+TEST_CASE("bad usage exits 2 with one clear line and leaves an existing run alone") {
+  const fs::path dir = Scratch("usage");
+  CHECK(Run({"--config", "no/such.yaml"}, dir.string() + ".1") == 2);
+  CHECK(Slurp(dir.string() + ".1") == "error: no/such.yaml: cannot read config file: No such file or directory\n");
+  CHECK(Run({"--config", std::string(CONFIG_DIR) + "/leduc.yaml", "--batch-size", "zero"}, dir.string() + ".2") == 2);
+  CHECK(Slurp(dir.string() + ".2") ==
+        "error: command line (--batch-size): run.batch_size: expected an integer from 1 to 100000000, found 'zero'\n");
+  CHECK(Run({}, dir.string() + ".3") == 2);
+  REQUIRE(Run(Leduc(dir, {"--iters", "20000", "--time-budget", "0", "--num-workers", "1"}), dir.string() + ".4") == 0);
+  const auto before = Slurp(dir / "metrics.jsonl");
+  // A new run into the same directory is refused...
+  CHECK(Run(Leduc(dir, {"--iters", "20000"}), dir.string() + ".5") == 2);
+  CHECK(Slurp(dir.string() + ".5").find("already holds a run with checkpoints") != std::string::npos);
+  // ...and so is resuming it with a config the tables do not fit.
+  CHECK(Run({"--resume-from", dir.string(), "--config", std::string(CONFIG_DIR) + "/kuhn.yaml"}, dir.string() + ".6") ==
+        2);
+  CHECK(Slurp(dir.string() + ".6").find("game.name: checkpoint has 'leduc', config has 'kuhn'") != std::string::npos);
+  CHECK(Slurp(dir / "metrics.jsonl") == before);
+}
