@@ -124,7 +124,7 @@ class CoordinatorBase {
   double last_coordinator_cpu_ = 0;
   std::vector<double> last_worker_cpu_;
   std::vector<pid_t> sampled_pid_;
-  double last_exploitability_t_ = -1e9;
+  double last_exploitability_t_ = 0;
   std::optional<double> last_exploitability_;
   double iterations_per_s_ = 0;
   double mean_worker_cpu_ = 0;

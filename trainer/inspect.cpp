@@ -1,5 +1,221 @@
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "abstraction/kuhn.h"
+#include "abstraction/leduc.h"
+#include "solver/regret_matching.h"
+#include "solver/table_layout.h"
+#include "trainer/checkpoint.h"
+#include "trainer/config.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
-int Inspect(const InspectOptions&) { return 2; }
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+double MeanWorkerCpu(const json& row) {
+  double sum = 0;
+  for (const auto& w : row["workers"]) sum += w["cpu_pct"].get<double>();
+  return row["workers"].empty() ? 0 : sum / static_cast<double>(row["workers"].size());
+}
+
+std::vector<json> ReadMetrics(const fs::path& dir) {
+  std::ifstream in(dir / "metrics.jsonl");
+  if (!in) throw ConfigError((dir / "metrics.jsonl").string() + ": cannot read (is this a run directory?)");
+  std::vector<json> rows;
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.empty()) continue;
+    try {
+      rows.push_back(json::parse(line));
+    } catch (const json::exception& e) {
+      throw ConfigError(fmt::format("{}:{}: not a JSON object: {}", (dir / "metrics.jsonl").string(), line_no, e.what()));
+    }
+  }
+  return rows;
+}
+
+// One SVG panel: a polyline of (x, y) points in a box at vertical offset `top`.
+std::string Panel(const std::vector<std::pair<double, double>>& points, double top, const std::string& title,
+                  bool log_y) {
+  constexpr double kLeft = 70, kWidth = 620, kHeight = 160;
+  std::string svg = fmt::format(R"(<text x="{}" y="{}" font-size="14">{}</text>)", kLeft, top - 8, title);
+  svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#888"/>)", kLeft, top, kWidth,
+                     kHeight);
+  if (points.empty()) return svg;
+  auto ty = [&](double y) { return log_y ? std::log10(std::max(y, 1e-9)) : y; };
+  double x0 = points.front().first, x1 = points.back().first, y0 = ty(points[0].second), y1 = y0;
+  for (const auto& [x, y] : points) {
+    y0 = std::min(y0, ty(y));
+    y1 = std::max(y1, ty(y));
+  }
+  if (!log_y) y0 = std::min(y0, 0.0);
+  if (x1 <= x0) x1 = x0 + 1;
+  if (y1 <= y0) y1 = y0 + 1;
+  std::string poly;
+  for (const auto& [x, y] : points) {
+    poly += fmt::format("{:.1f},{:.1f} ", kLeft + (x - x0) / (x1 - x0) * kWidth,
+                        top + kHeight - (ty(y) - y0) / (y1 - y0) * kHeight);
+  }
+  svg += fmt::format(R"(<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="{}"/>)", poly);
+  auto label = [&](double v) { return log_y ? fmt::format("{:.2g}", std::pow(10.0, v)) : fmt::format("{:.3g}", v); };
+  svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>)", kLeft - 4, top + 10, label(y1));
+  svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>)", kLeft - 4, top + kHeight,
+                     label(y0));
+  svg += fmt::format(R"(<text x="{}" y="{}" font-size="11">{:.0f} s</text>)", kLeft, top + kHeight + 14, x0);
+  svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" text-anchor="end">{:.0f} s</text>)", kLeft + kWidth,
+                     top + kHeight + 14, x1);
+  return svg;
+}
+
+void WritePlot(const std::vector<json>& rows, const fs::path& out) {
+  if (out.extension() != ".svg") {
+    throw ConfigError(fmt::format("--plot {}: expected a file name ending in .svg, found '{}'", out.string(),
+                                  out.extension().string()));
+  }
+  std::vector<std::pair<double, double>> rate, cpu, expl;
+  for (const auto& r : rows) {
+    if (r.value("final", false)) continue;
+    const double t = r["t"].get<double>();
+    rate.emplace_back(t, r["iterations_per_s"].get<double>());
+    cpu.emplace_back(t, MeanWorkerCpu(r));
+    if (r.contains("exploitability")) expl.emplace_back(t, r["exploitability"].get<double>());
+  }
+  std::string svg = R"(<svg xmlns="http://www.w3.org/2000/svg" width="720" height="640" font-family="sans-serif">)";
+  svg += R"(<rect width="100%" height="100%" fill="white"/>)";
+  svg += Panel(rate, 30, "iterations per second", false);
+  svg += Panel(cpu, 235, "mean worker CPU % (100 = one core)", false);
+  svg += Panel(expl, 440, "exploitability (log scale)", true);
+  svg += "</svg>\n";
+  std::ofstream f(out);
+  if (!f) throw ConfigError(out.string() + ": cannot write the plot");
+  f << svg;
+}
+
+int InspectRun(const fs::path& dir, const InspectOptions& options) {
+  const auto rows = ReadMetrics(dir);
+  fmt::print("run {}\n", dir.string());
+  std::ifstream cfg(dir / "config.yaml");
+  std::stringstream text;
+  text << cfg.rdbuf();
+  fmt::print("\n{}\n", text.str());
+  if (rows.empty()) {
+    fmt::print("no metrics yet\n");
+    return 0;
+  }
+  const json& last = rows.back();
+  fmt::print("iterations {}  time {:.1f} s  {}\n", last["iterations"].get<std::uint64_t>(), last["t"].get<double>(),
+             last.value("final", false) ? "finished (" + last.value("stop_reason", std::string("?")) + ")"
+                                        : "still running or killed");
+  fmt::print("batches: {} issued, {} lost, {} issued again, {} applied; worker deaths {}\n",
+             last["batches_issued"].get<std::uint64_t>(), last["batches_lost"].get<std::uint64_t>(),
+             last["batches_reissued"].get<std::uint64_t>(), last["batches_applied"].get<std::uint64_t>(),
+             last.value("worker_deaths", 0));
+
+  fmt::print("\n{:>8} {:>14} {:>12} {:>10} {:>15}\n", "t (s)", "iterations", "it/s", "worker cpu", "exploitability");
+  const std::size_t step = std::max<std::size_t>(1, rows.size() / 12);
+  for (std::size_t i = 0; i < rows.size(); i += step) {
+    const json& r = rows[i];
+    fmt::print("{:>8.1f} {:>14} {:>12.0f} {:>9.0f}% {:>15}\n", r["t"].get<double>(),
+               r["iterations"].get<std::uint64_t>(), r["iterations_per_s"].get<double>(), MeanWorkerCpu(r),
+               r.contains("exploitability") ? fmt::format("{:.6f}", r["exploitability"].get<double>()) : "");
+  }
+
+  fmt::print("\nworker CPU after the first 3 s (100 = one core):\n");
+  fmt::print("{:>7} {:>8} {:>8} {:>10} {:>13}\n", "worker", "median", "min", "put waits", "put timeouts");
+  for (std::size_t w = 0; w < last["workers"].size(); ++w) {
+    std::vector<double> cpu;
+    for (const auto& r : rows) {
+      if (r["t"].get<double>() > 3 && !r.value("final", false) && w < r["workers"].size()) {
+        cpu.push_back(r["workers"][w]["cpu_pct"].get<double>());
+      }
+    }
+    fmt::print("{:>7} {:>7.1f}% {:>7.1f}% {:>10} {:>13}\n", w, Median(cpu),
+               cpu.empty() ? 0.0 : *std::min_element(cpu.begin(), cpu.end()),
+               last["workers"][w]["put_waits"].get<std::uint64_t>(),
+               last["workers"][w]["put_timeouts"].get<std::uint64_t>());
+  }
+
+  fmt::print("\ncheckpoints:\n");
+  for (const auto& path : ListCheckpoints(dir / "checkpoints")) {
+    fmt::print("  {}  {:.1f} MiB\n", path.filename().string(), fs::file_size(path) / 1048576.0);
+  }
+  if (!options.plot.empty()) {
+    WritePlot(rows, options.plot);
+    fmt::print("\nplot written to {}\n", options.plot);
+  }
+  return 0;
+}
+
+template <class G>
+int PrintInfoset(const G& game, const CheckpointData& ckpt, const std::string& name) {
+  const solver::TableLayout layout(game);
+  if (layout.num_entries() != ckpt.regrets.size()) {
+    throw CheckpointError(fmt::format("checkpoint holds {} entries, the game has {}", ckpt.regrets.size(),
+                                      layout.num_entries()));
+  }
+  const auto ref = layout.FindInfoset(game, name);
+  if (!ref) {
+    throw ConfigError(fmt::format("--infoset: no information set named '{}'; names look like '{}' or '{}'", name,
+                                  game.InfosetName(game.Root(), 0), game.InfosetName(game.Child(game.Root(), 0), 1)));
+  }
+  const int n = game.NumActions(ref->node);
+  const std::uint64_t base = layout.entry_offset(ref->node) + static_cast<std::uint64_t>(ref->bucket) * n;
+  double average[solver::kMaxActions], current[solver::kMaxActions];
+  solver::NormalizeStrategySum(ckpt.strategy_sum.data() + base, n, average);
+  solver::RegretMatching(ckpt.regrets.data() + base, n, current);
+  fmt::print("infoset {} (player {}), after {} iterations\n", name, game.Player(ref->node), ckpt.iterations);
+  fmt::print("{:>8} {:>10} {:>10} {:>14}\n", "action", "average", "current", "regret");
+  for (int a = 0; a < n; ++a) {
+    fmt::print("{:>8} {:>10.4f} {:>10.4f} {:>14.2f}\n", game.ActionName(ref->node, a), average[a], current[a],
+               ckpt.regrets[base + a]);
+  }
+  return 0;
+}
+
+int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
+  const CheckpointData ckpt = ReadCheckpoint(path);
+  const Config config = ParseConfig(ckpt.config_yaml, path.string() + " (its config)", {});
+  if (options.infoset.empty()) {
+    fmt::print("checkpoint {}\n  game {}  iterations {}  batches applied {}  pending {}\n  abstraction {}\n"
+               "  training time {:.1f} s  table entries {}\n",
+               path.string(), config.game.name, ckpt.iterations, ckpt.batches_applied, ckpt.pending.size(),
+               ckpt.abstraction_fingerprint, ckpt.elapsed_s, ckpt.regrets.size());
+    return 0;
+  }
+  if (config.game.name == "kuhn") return PrintInfoset(abstraction::KuhnPoker(), ckpt, options.infoset);
+  return PrintInfoset(abstraction::LeducHoldem(), ckpt, options.infoset);
+}
+
+}  // namespace
+
+int Inspect(const InspectOptions& options) {
+  const fs::path target(options.target);
+  if (fs::is_directory(target)) {
+    if (!options.infoset.empty()) {
+      throw ConfigError("--infoset needs a checkpoint file, e.g. " + (target / "checkpoints" / "ckpt-N.bin").string());
+    }
+    return InspectRun(target, options);
+  }
+  if (fs::is_regular_file(target)) return InspectCheckpoint(target, options);
+  throw ConfigError(options.target + ": no such run directory or checkpoint file");
+}
+
 }  // namespace bp::trainer
