@@ -278,3 +278,25 @@ TEST_CASE("bad usage exits 2 with one clear line and leaves an existing run alon
   CHECK(Slurp(dir.string() + ".6").find("game.name: checkpoint has 'leduc', config has 'kuhn'") != std::string::npos);
   CHECK(Slurp(dir / "metrics.jsonl") == before);
 }
+
+TEST_CASE("inspect summarises a run, plots it, and prints an infoset's strategy from a checkpoint") {
+  const fs::path dir = Scratch("inspect");
+  REQUIRE(Run(Leduc(dir, {"--deterministic", "--num-workers", "1", "--iters", "100000", "--batch-size", "10000",
+                          "--time-budget", "0"}),
+              dir.string() + ".out") == 0);
+  const fs::path svg = dir / "plot.svg";
+  CHECK(Run({"inspect", dir.string(), "--plot", svg.string()}, dir.string() + ".inspect") == 0);
+  const std::string summary = Slurp(dir.string() + ".inspect");
+  CHECK(summary.find("iterations 100000") != std::string::npos);
+  CHECK(summary.find("10 issued, 0 lost, 0 issued again, 10 applied") != std::string::npos);
+  CHECK(summary.find("ckpt-100000.bin") != std::string::npos);
+  CHECK(Slurp(svg).rfind("<svg", 0) == 0);
+  const std::string ckpt = (dir / "checkpoints" / "ckpt-100000.bin").string();
+  CHECK(Run({"inspect", ckpt, "--infoset", "Ks:r"}, dir.string() + ".infoset") == 0);
+  const std::string infoset = Slurp(dir.string() + ".infoset");
+  CHECK(infoset.find("infoset Ks:r (player 1), after 100000 iterations") != std::string::npos);
+  CHECK(infoset.find("       f ") != std::string::npos);
+  CHECK(Run({"inspect", ckpt, "--infoset", "Zz:"}, dir.string() + ".bad") == 2);
+  CHECK(Slurp(dir.string() + ".bad").find("no information set named 'Zz:'") != std::string::npos);
+  CHECK(Run({"inspect", dir.string(), "--plot", (dir / "plot.pdf").string()}, dir.string() + ".pdf") == 2);
+}

@@ -1,0 +1,120 @@
+// scaling_bench: how train_blueprint scales with workers on this machine, and
+// how many workers the coordinator's single-writer apply could feed.
+//
+// Runs the real trainer on Leduc for --seconds with 1 worker, then with 2,
+// in the same invocation, and reads their metrics.jsonl:
+//   throughput    median iterations/s after a warm-up of 3 s
+//   speedup_2v1   throughput(2) / throughput(1)
+//   apply time    coordinator seconds spent applying, per batch (measured in
+//                 the 2-worker run, so under real cache contention)
+//   workers it can feed = batches/s the coordinator can apply /
+//                         batches/s one worker produces
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bench/machine.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int workers = 0;
+  double iterations_per_s = 0;
+  double apply_s_per_batch = 0;
+  double batches_per_s_per_worker = 0;
+  double median_worker_cpu = 0;
+};
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+Result Measure(int workers, double seconds, const std::string& batch) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("bp-scaling-{}-{}", ::getpid(), workers);
+  fs::remove_all(dir);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    const std::string w = std::to_string(workers), budget = fmt::format("{}s", seconds);
+    ::execl(TRAIN_BLUEPRINT, TRAIN_BLUEPRINT, "--config", CONFIG_DIR "/leduc.yaml", "--num-workers", w.c_str(),
+            "--time-budget", budget.c_str(), "--batch-size", batch.c_str(), "--logdir", dir.c_str(),
+            "--checkpoint-interval", "off", "--set", "logging.exploitability_interval=0", nullptr);
+    ::_exit(127);
+  }
+  ::waitpid(pid, nullptr, 0);
+  Result r;
+  r.workers = workers;
+  std::vector<double> rates, cpu;
+  std::ifstream in(dir / "metrics.jsonl");
+  nlohmann::json last;
+  for (std::string line; std::getline(in, line);) {
+    const auto row = nlohmann::json::parse(line);
+    if (row.value("final", false)) continue;
+    last = row;
+    if (row["t"].get<double>() <= 3) continue;
+    rates.push_back(row["iterations_per_s"].get<double>());
+    for (const auto& w : row["workers"]) cpu.push_back(w["cpu_pct"].get<double>());
+  }
+  r.iterations_per_s = Median(rates);
+  r.median_worker_cpu = Median(cpu);
+  if (!last.is_null() && last["batches_applied"].get<double>() > 0) {
+    r.apply_s_per_batch = last["apply_s"].get<double>() / last["batches_applied"].get<double>();
+    r.batches_per_s_per_worker = last["batches_applied"].get<double>() / last["t"].get<double>() / workers;
+  }
+  fs::remove_all(dir);
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Throughput of train_blueprint with 1 and 2 workers, and the coordinator's apply capacity."};
+  double seconds = 15;
+  std::string batch = "1000";
+  bool json = false;
+  app.add_option("--seconds", seconds, "Run time per configuration")->capture_default_str();
+  app.add_option("--batch-size", batch, "Iterations per batch")->capture_default_str();
+  app.add_flag("--json", json, "Print one JSON object");
+  CLI11_PARSE(app, argc, argv);
+
+  const Result one = Measure(1, seconds, batch);
+  const Result two = Measure(2, seconds, batch);
+  const double speedup = one.iterations_per_s > 0 ? two.iterations_per_s / one.iterations_per_s : 0;
+  const double apply_capacity = two.apply_s_per_batch > 0 ? 1.0 / two.apply_s_per_batch : 0;
+  const double can_feed = one.batches_per_s_per_worker > 0 ? apply_capacity / one.batches_per_s_per_worker : 0;
+  if (json) {
+    fmt::print("{}\n", nlohmann::json{{"speedup_2v1", speedup},
+                                      {"workers_it_can_feed", can_feed},
+                                      {"iterations_per_s_1", one.iterations_per_s},
+                                      {"iterations_per_s_2", two.iterations_per_s},
+                                      {"apply_us_per_batch", two.apply_s_per_batch * 1e6}}
+                           .dump());
+    return 0;
+  }
+  fmt::print("scaling_bench: train_blueprint on Leduc, batch {} iterations, {} s per run, medians after 3 s\n", batch,
+             seconds);
+  fmt::print("machine: {}\n", bp::bench::MachineDescription());
+  fmt::print("{:>8} {:>14} {:>18} {:>16} {:>18}\n", "workers", "iterations/s", "median worker cpu", "batches/s/worker",
+             "apply us/batch");
+  for (const Result& r : {one, two}) {
+    fmt::print("{:>8} {:>14.0f} {:>17.0f}% {:>16.0f} {:>18.1f}\n", r.workers, r.iterations_per_s, r.median_worker_cpu,
+               r.batches_per_s_per_worker, r.apply_s_per_batch * 1e6);
+  }
+  fmt::print("speedup 2 vs 1 worker: {:.2f}x\n", speedup);
+  fmt::print("coordinator apply capacity: {:.0f} batches/s; one worker produces {:.0f}: workers it can feed: {:.1f}\n",
+             apply_capacity, one.batches_per_s_per_worker, can_feed);
+  return 0;
+}
