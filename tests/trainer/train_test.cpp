@@ -234,7 +234,9 @@ TEST_CASE("coordinator SIGKILLed: workers exit within 2 s, and the next start cl
   CHECK(Run({"--resume-from", dir.string(), "--time-budget", "1s"}, dir.string() + ".resume") == 0);
   CHECK_FALSE(leftover());  // ...the next start removes
   const std::string log = Slurp(dir / "train.log");
-  CHECK(log.find("removed 1 stale shared-memory segment") != std::string::npos);
+  const auto removed = log.find("stale shared-memory segment");
+  CHECK(removed != std::string::npos);
+  CHECK(log.find(prefix, removed) != std::string::npos);  // names the killed coordinator's segment
   CHECK(log.find("resuming from") != std::string::npos);
 }
 
