@@ -145,6 +145,7 @@ inline bool ApplyDeltas(std::span<const std::byte> bytes, TableView tables) {
   const std::byte* p = bytes.data();
   const std::byte* end = p + bytes.size();
   while (p < end) {
+    __builtin_prefetch(p + 512);  // the slab was just written on another core
     if (end - p < static_cast<std::ptrdiff_t>(sizeof(std::uint64_t))) return false;
     std::uint64_t header;
     std::memcpy(&header, p, sizeof(header));

@@ -18,6 +18,7 @@
 namespace bp::trainer {
 
 volatile std::sig_atomic_t g_stop_signal = 0;
+volatile std::sig_atomic_t g_child_signal = 0;
 
 namespace {
 
@@ -219,6 +220,12 @@ std::uint64_t CoordinatorBase::DrainResults() {
 }
 
 void CoordinatorBase::ReapWorkers() {
+  // waitpid only when SIGCHLD said something happened, or once a second in
+  // case a signal was missed: not one syscall per loop.
+  const double now_s = SteadySeconds();
+  if (!g_child_signal && now_s - last_reap_check_ < 1.0) return;
+  g_child_signal = 0;
+  last_reap_check_ = now_s;
   int status = 0;
   for (pid_t pid; (pid = ::waitpid(-1, &status, WNOHANG)) > 0;) {
     const auto found = std::find(pids_.begin(), pids_.end(), pid);
@@ -324,7 +331,7 @@ void CoordinatorBase::Sleep() {
         for (std::uint32_t w = 0; w < workers_; ++w) {
           if (results_[w].ReadAvailable() > 0) return true;
         }
-        return g_stop_signal != 0;
+        return g_stop_signal != 0 || g_child_signal != 0;
       },
       std::chrono::nanoseconds(static_cast<std::int64_t>(wait * 1e9)));
 }

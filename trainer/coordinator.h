@@ -41,6 +41,8 @@ namespace bp::trainer {
 
 // Set by the SIGINT/SIGTERM handler that main installs.
 extern volatile std::sig_atomic_t g_stop_signal;
+// Set by the SIGCHLD handler: a child changed state, so waitpid has news.
+extern volatile std::sig_atomic_t g_child_signal;
 
 // Everything about a run that does not depend on the game type.
 class CoordinatorBase {
@@ -103,6 +105,7 @@ class CoordinatorBase {
   std::uint64_t batches_applied_before_ = 0;
   bool failed_ = false;
   double last_plain_progress_ = 0;
+  double last_reap_check_ = 0;
   std::vector<bool> applied_;
   std::uint64_t next_batch_id_ = 0;
   std::uint64_t next_iteration_ = 0;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -21,8 +22,8 @@ double ProcessCpuSeconds(pid_t pid) {
   std::string field;
   unsigned long long utime = 0, stime = 0;
   for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
+    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
   }
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
@@ -43,7 +44,10 @@ int AvailableCores() {
   {
     std::ifstream v2("/sys/fs/cgroup/cpu.max");
     std::string quota, period;
-    if (v2 >> quota >> period && quota != "max") quota_cores = std::stod(quota) / std::stod(period);
+    if (v2 >> quota >> period && quota != "max") {
+      const double p = std::strtod(period.c_str(), nullptr);
+      if (p > 0) quota_cores = std::strtod(quota.c_str(), nullptr) / p;
+    }
   }
   if (quota_cores <= 0) {
     std::ifstream q("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), p("/sys/fs/cgroup/cpu/cpu.cfs_period_us");

@@ -15,6 +15,7 @@ namespace bp::trainer {
 namespace {
 
 void OnStopSignal(int) { g_stop_signal = 1; }
+void OnChildSignal(int) { g_child_signal = 1; }
 
 void InstallSignalHandlers() {
   struct sigaction sa{};
@@ -23,6 +24,11 @@ void InstallSignalHandlers() {
   sa.sa_flags = 0;  // no SA_RESTART: a sleeping coordinator wakes up
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+  struct sigaction child{};
+  child.sa_handler = OnChildSignal;
+  sigemptyset(&child.sa_mask);
+  child.sa_flags = SA_NOCLDSTOP;
+  ::sigaction(SIGCHLD, &child, nullptr);
 }
 
 // The checkpoint to resume from: the file itself, or the newest valid one
