@@ -11,6 +11,7 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config
   libboost-dev libyaml-cpp-dev libcereal-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev
+  librsvg2-bin   # rsvg-convert: inspect --plot FILE.png
 )
 
 ensure_packages() {

@@ -28,6 +28,8 @@ void Coordinator<G>::ForkWorker(std::uint32_t index) {
   if (pid == 0) WorkerMain(game_, layout_, ctx);
   pids_[index] = pid;
   control_[index].pid.store(pid);
+  sampled_pid_[index] = pid;  // a new process starts at zero CPU time: the baseline
+  last_worker_cpu_[index] = 0;
 }
 
 template <solver::Game G>

@@ -1,7 +1,10 @@
 #include <fmt/core.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -85,9 +88,26 @@ std::string Panel(const std::vector<std::pair<double, double>>& points, double t
   return svg;
 }
 
+// Converts an SVG file to PNG with rsvg-convert (Debian package librsvg2-bin).
+void SvgToPng(const fs::path& svg, const fs::path& png) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execlp("rsvg-convert", "rsvg-convert", "--format", "png", "--output", png.c_str(), svg.c_str(), nullptr);
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error(fmt::format("--plot {}: rsvg-convert failed{}", png.string(),
+                                         WIFEXITED(status) && WEXITSTATUS(status) == 127
+                                             ? " (not installed: apt-get install librsvg2-bin, or plot to .svg)"
+                                             : ""));
+  }
+}
+
 void WritePlot(const std::vector<json>& rows, const fs::path& out) {
-  if (out.extension() != ".svg") {
-    throw ConfigError(fmt::format("--plot {}: expected a file name ending in .svg, found '{}'", out.string(),
+  if (out.extension() != ".svg" && out.extension() != ".png") {
+    throw ConfigError(fmt::format("--plot {}: expected a file name ending in .svg or .png, found '{}'", out.string(),
                                   out.extension().string()));
   }
   std::vector<std::pair<double, double>> rate, cpu, expl;
@@ -104,9 +124,16 @@ void WritePlot(const std::vector<json>& rows, const fs::path& out) {
   svg += Panel(cpu, 235, "mean worker CPU % (100 = one core)", false);
   svg += Panel(expl, 440, "exploitability (log scale)", true);
   svg += "</svg>\n";
-  std::ofstream f(out);
-  if (!f) throw ConfigError(out.string() + ": cannot write the plot");
-  f << svg;
+  const fs::path svg_path = out.extension() == ".svg" ? out : fs::path(out.string() + ".tmp.svg");
+  {
+    std::ofstream f(svg_path);
+    if (!f) throw ConfigError(out.string() + ": cannot write the plot");
+    f << svg;
+  }
+  if (svg_path != out) {
+    SvgToPng(svg_path, out);
+    fs::remove(svg_path);
+  }
 }
 
 int InspectRun(const fs::path& dir, const InspectOptions& options) {

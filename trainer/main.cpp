@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   InspectOptions inspect;
   CLI::App* inspect_cmd = app.add_subcommand("inspect", "Summarise a run directory, or query a checkpoint");
   inspect_cmd->add_option("target", inspect.target, "Run directory or checkpoint file")->required();
-  inspect_cmd->add_option("--plot", inspect.plot, "Draw throughput, worker CPU and exploitability to FILE.svg");
+  inspect_cmd->add_option("--plot", inspect.plot, "Draw throughput, worker CPU and exploitability to FILE.svg or FILE.png");
   inspect_cmd->add_option("--infoset", inspect.infoset,
                           "Print the average strategy at this infoset (checkpoint), e.g. 'K:' or 'Js Qh:cc/r'");
 

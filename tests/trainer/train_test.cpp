@@ -293,6 +293,9 @@ TEST_CASE("inspect summarises a run, plots it, and prints an infoset's strategy 
   CHECK(summary.find("10 issued, 0 lost, 0 issued again, 10 applied") != std::string::npos);
   CHECK(summary.find("ckpt-100000.bin") != std::string::npos);
   CHECK(Slurp(svg).rfind("<svg", 0) == 0);
+  const fs::path png = dir / "plot.png";
+  CHECK(Run({"inspect", dir.string(), "--plot", png.string()}, dir.string() + ".png.out") == 0);
+  CHECK(Slurp(png).substr(1, 3) == "PNG");
   const std::string ckpt = (dir / "checkpoints" / "ckpt-100000.bin").string();
   CHECK(Run({"inspect", ckpt, "--infoset", "Ks:r"}, dir.string() + ".infoset") == 0);
   const std::string infoset = Slurp(dir.string() + ".infoset");
