@@ -16,12 +16,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "bench/machine.h"
+#include "trainer/checkpoint.h"
 
 namespace fs = std::filesystem;
 
@@ -78,13 +80,34 @@ Result Measure(int workers, double seconds, const std::string& batch) {
   return r;
 }
 
+// What a checkpoint of a 1 GiB table costs: the snapshot (a copy of both
+// tables into memory the coordinator faulted in at start and reuses, the only
+// part it waits for) and the write, done by a background thread meanwhile.
+std::pair<double, double> CheckpointGiB() {
+  const std::size_t entries = (std::size_t{1} << 30) / 2 / sizeof(double);  // regrets + sums = 1 GiB
+  std::vector<double> regrets(entries, 1.5), sums(entries, 2.5);
+  bp::trainer::CheckpointData data;
+  data.regrets.assign(entries, 0.0);  // as the coordinator does at start
+  data.strategy_sum.assign(entries, 0.0);
+  const auto t0 = std::chrono::steady_clock::now();
+  data.regrets.assign(regrets.begin(), regrets.end());
+  data.strategy_sum.assign(sums.begin(), sums.end());
+  const auto t1 = std::chrono::steady_clock::now();
+  const fs::path path = fs::temp_directory_path() / fmt::format("bp-scaling-ckpt-{}.bin", ::getpid());
+  bp::trainer::WriteCheckpoint(path, data);
+  const auto t2 = std::chrono::steady_clock::now();
+  fs::remove(path);
+  return {std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count()};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Throughput of train_blueprint with 1 and 2 workers, and the coordinator's apply capacity."};
   double seconds = 15;
   std::string batch = "1000";
-  bool json = false;
+  bool json = false, checkpoint = false;
+  app.add_flag("--checkpoint", checkpoint, "Also time a checkpoint of a 1 GiB table (needs ~4 GiB of memory)");
   app.add_option("--seconds", seconds, "Run time per configuration")->capture_default_str();
   app.add_option("--batch-size", batch, "Iterations per batch")->capture_default_str();
   app.add_flag("--json", json, "Print one JSON object");
@@ -95,12 +118,15 @@ int main(int argc, char** argv) {
   const double speedup = one.iterations_per_s > 0 ? two.iterations_per_s / one.iterations_per_s : 0;
   const double apply_capacity = two.apply_s_per_batch > 0 ? 1.0 / two.apply_s_per_batch : 0;
   const double can_feed = one.batches_per_s_per_worker > 0 ? apply_capacity / one.batches_per_s_per_worker : 0;
+  const auto [snapshot_s, write_s] = checkpoint ? CheckpointGiB() : std::pair<double, double>{-1, -1};
   if (json) {
     fmt::print("{}\n", nlohmann::json{{"speedup_2v1", speedup},
                                       {"workers_it_can_feed", can_feed},
                                       {"iterations_per_s_1", one.iterations_per_s},
                                       {"iterations_per_s_2", two.iterations_per_s},
-                                      {"apply_us_per_batch", two.apply_s_per_batch * 1e6}}
+                                      {"apply_us_per_batch", two.apply_s_per_batch * 1e6},
+                                      {"checkpoint_1gib_snapshot_s", snapshot_s},
+                                      {"checkpoint_1gib_write_s", write_s}}
                            .dump());
     return 0;
   }
@@ -116,5 +142,9 @@ int main(int argc, char** argv) {
   fmt::print("speedup 2 vs 1 worker: {:.2f}x\n", speedup);
   fmt::print("coordinator apply capacity: {:.0f} batches/s; one worker produces {:.0f}: workers it can feed: {:.1f}\n",
              apply_capacity, one.batches_per_s_per_worker, can_feed);
+  if (checkpoint) {
+    fmt::print("checkpoint of a 1 GiB table: snapshot {:.2f} s (coordinator paused), write {:.2f} s (background)\n",
+               snapshot_s, write_s);
+  }
   return 0;
 }

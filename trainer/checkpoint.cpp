@@ -13,6 +13,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <streambuf>
+#include <vector>
 
 namespace bp::trainer {
 
@@ -40,6 +42,51 @@ void FsyncDir(const std::filesystem::path& dir) {
   }
 }
 
+// Streams bytes to a file descriptor through a 1 MiB buffer, keeping the
+// FNV-1a checksum and the length of everything written.
+class ChecksumFileBuf : public std::streambuf {
+ public:
+  ChecksumFileBuf(int fd, const std::filesystem::path& path) : fd_(fd), path_(path), buffer_(1 << 20) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+  std::uint64_t checksum() const { return hash_; }
+  std::uint64_t length() const { return length_; }
+  void Flush() {
+    const std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+    hash_ = Fnv1a64(pbase(), n, hash_);
+    length_ += n;
+    WriteAll(fd_, pbase(), n, path_);
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    Flush();
+    if (c != traits_type::eof()) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override {
+    Flush();
+    return 0;
+  }
+
+ private:
+  int fd_;
+  std::filesystem::path path_;
+  std::vector<char> buffer_;
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+  std::uint64_t length_ = 0;
+};
+
+// Reads from memory the caller owns, without copying it.
+class MemoryBuf : public std::streambuf {
+ public:
+  MemoryBuf(char* data, std::size_t size) { setg(data, data, data + size); }
+};
+
 std::uint64_t IterationOf(const std::filesystem::path& p) {
   const std::string name = p.filename().string();
   return std::strtoull(name.c_str() + 5, nullptr, 10);
@@ -57,21 +104,20 @@ std::uint64_t Fnv1a64(const void* data, std::size_t size, std::uint64_t hash) {
 }
 
 void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& data) {
-  std::ostringstream body_stream;
-  {
-    cereal::BinaryOutputArchive archive(body_stream);
-    archive(data);
-  }
-  const std::string body = body_stream.str();
-  const std::uint64_t length = body.size();
-  const std::uint64_t checksum = Fnv1a64(body.data(), body.size());
-
   const std::filesystem::path tmp = path.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) throw CheckpointError(fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
   try {
     WriteAll(fd, kMagic, sizeof(kMagic), tmp);
-    WriteAll(fd, body.data(), body.size(), tmp);
+    ChecksumFileBuf body(fd, tmp);
+    {
+      std::ostream out(&body);
+      cereal::BinaryOutputArchive archive(out);
+      archive(data);
+    }
+    body.Flush();
+    const std::uint64_t length = body.length();
+    const std::uint64_t checksum = body.checksum();
     WriteAll(fd, reinterpret_cast<const char*>(&length), sizeof(length), tmp);
     WriteAll(fd, reinterpret_cast<const char*>(&checksum), sizeof(checksum), tmp);
     if (::fsync(fd) != 0) throw CheckpointError(fmt::format("{}: fsync failed: {}", tmp.string(), std::strerror(errno)));
@@ -109,13 +155,14 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
     throw CheckpointError(fmt::format("{}: truncated or padded: the body should be {} bytes, the file holds {}",
                                       path.string(), length, file.size() - kOverhead));
   }
-  const char* body = file.data() + sizeof(kMagic);
+  char* body = file.data() + sizeof(kMagic);
   if (Fnv1a64(body, length) != checksum) {
     throw CheckpointError(fmt::format("{}: checksum mismatch: the content is corrupt", path.string()));
   }
   CheckpointData data;
   try {
-    std::istringstream body_stream(std::string(body, length));
+    MemoryBuf memory(body, length);
+    std::istream body_stream(&memory);
     cereal::BinaryInputArchive archive(body_stream);
     archive(data);
   } catch (const std::exception& e) {

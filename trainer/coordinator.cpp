@@ -165,6 +165,9 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
     resume_->strategy_sum.shrink_to_fit();
   }
   applied_.assign(next_batch_id_, false);
+  // Fault the snapshot memory in now, not during the first checkpoint.
+  spare_.regrets.assign(entries, 0.0);
+  spare_.strategy_sum.assign(entries, 0.0);
 
   std::filesystem::create_directories(logdir_ / "checkpoints");
   {
@@ -388,8 +391,8 @@ void CoordinatorBase::StopWorkers() {
   DrainResults();
 }
 
-CheckpointData CoordinatorBase::Snapshot() const {
-  CheckpointData data;
+void CoordinatorBase::Snapshot(CheckpointData& data) const {
+  data.pending.clear();
   data.config_yaml = ToYaml(config_);
   data.identity = IdentityKeys(config_);
   data.abstraction_fingerprint = fingerprint_;
@@ -410,20 +413,20 @@ CheckpointData CoordinatorBase::Snapshot() const {
   }
   data.regrets.assign(regrets_, regrets_ + entries_);
   data.strategy_sum.assign(strategy_, strategy_ + entries_);
-  return data;
 }
 
 void CoordinatorBase::StartCheckpoint(bool final) {
   JoinCheckpointWriter();
   const double t0 = SteadySeconds();
-  CheckpointData data = Snapshot();
+  CheckpointData data = std::move(spare_);
+  Snapshot(data);
   const double snapshot_ms = (SteadySeconds() - t0) * 1000;
   last_checkpoint_t_ = Elapsed();
   last_checkpoint_iterations_ = totals_.iterations;
   const std::filesystem::path dir = logdir_ / "checkpoints";
   const std::filesystem::path path = CheckpointPath(dir, data.iterations);
   const int keep = config_.checkpoint.keep;
-  writer_ = std::thread([this, data = std::move(data), path, dir, keep, snapshot_ms, final] {
+  writer_ = std::thread([this, data = std::move(data), path, dir, keep, snapshot_ms, final]() mutable {
     const double start = SteadySeconds();
     std::string message;
     bool failed = false;
@@ -440,6 +443,7 @@ void CoordinatorBase::StartCheckpoint(bool final) {
     std::lock_guard lock(writer_mutex_);
     writer_message_ = message;
     writer_failed_ = writer_failed_ || failed;
+    spare_ = std::move(data);  // the memory goes back for the next checkpoint
   });
 }
 

@@ -70,7 +70,8 @@ class CoordinatorBase {
   void StopWorkers();
   void Sleep();
   void MaybeDiscount();
-  CheckpointData Snapshot() const;
+  // Fills `data` (reusing its memory) with the state after the applied batches.
+  void Snapshot(CheckpointData& data) const;
   void StartCheckpoint(bool final);
   void JoinCheckpointWriter();
   void WriteMetrics(bool final, std::optional<double> exploitability);
@@ -136,6 +137,7 @@ class CoordinatorBase {
   double last_checkpoint_t_ = 0;
   std::uint64_t last_checkpoint_iterations_ = 0;
   std::thread writer_;
+  CheckpointData spare_;  // snapshot memory, faulted in once and reused by every checkpoint
   std::mutex writer_mutex_;
   std::string writer_message_;
   bool writer_failed_ = false;
