@@ -55,29 +55,45 @@ std::vector<json> ReadMetrics(const fs::path& dir) {
   return rows;
 }
 
-// One SVG panel: a polyline of (x, y) points in a box at vertical offset `top`.
-std::string Panel(const std::vector<std::pair<double, double>>& points, double top, const std::string& title,
-                  bool log_y) {
+using Series = std::vector<std::pair<double, double>>;
+
+// One SVG panel: a polyline per series of (x, y) points, in a box at vertical
+// offset `top`, all series on the same axes.
+std::string Panel(const std::vector<Series>& series, double top, const std::string& title, bool log_y) {
+  static constexpr const char* kColours[] = {"#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f"};
   constexpr double kLeft = 70, kWidth = 620, kHeight = 160;
   std::string svg = fmt::format(R"(<text x="{}" y="{}" font-size="14">{}</text>)", kLeft, top - 8, title);
   svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#888"/>)", kLeft, top, kWidth,
                      kHeight);
-  if (points.empty()) return svg;
   auto ty = [&](double y) { return log_y ? std::log10(std::max(y, 1e-9)) : y; };
-  double x0 = points.front().first, x1 = points.back().first, y0 = ty(points[0].second), y1 = y0;
-  for (const auto& [x, y] : points) {
-    y0 = std::min(y0, ty(y));
-    y1 = std::max(y1, ty(y));
+  bool any = false;
+  double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+  for (const Series& points : series) {
+    for (const auto& [x, y] : points) {
+      if (!any) {
+        x0 = x1 = x;
+        y0 = y1 = ty(y);
+        any = true;
+      }
+      x0 = std::min(x0, x);
+      x1 = std::max(x1, x);
+      y0 = std::min(y0, ty(y));
+      y1 = std::max(y1, ty(y));
+    }
   }
+  if (!any) return svg;
   if (!log_y) y0 = std::min(y0, 0.0);
   if (x1 <= x0) x1 = x0 + 1;
   if (y1 <= y0) y1 = y0 + 1;
-  std::string poly;
-  for (const auto& [x, y] : points) {
-    poly += fmt::format("{:.1f},{:.1f} ", kLeft + (x - x0) / (x1 - x0) * kWidth,
-                        top + kHeight - (ty(y) - y0) / (y1 - y0) * kHeight);
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    std::string poly;
+    for (const auto& [x, y] : series[i]) {
+      poly += fmt::format("{:.1f},{:.1f} ", kLeft + (x - x0) / (x1 - x0) * kWidth,
+                          top + kHeight - (ty(y) - y0) / (y1 - y0) * kHeight);
+    }
+    svg += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"/>)",
+                       kColours[i % std::size(kColours)], poly);
   }
-  svg += fmt::format(R"(<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="{}"/>)", poly);
   auto label = [&](double v) { return log_y ? fmt::format("{:.2g}", std::pow(10.0, v)) : fmt::format("{:.3g}", v); };
   svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>)", kLeft - 4, top + 10, label(y1));
   svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>)", kLeft - 4, top + kHeight,
@@ -110,19 +126,23 @@ void WritePlot(const std::vector<json>& rows, const fs::path& out) {
     throw ConfigError(fmt::format("--plot {}: expected a file name ending in .svg or .png, found '{}'", out.string(),
                                   out.extension().string()));
   }
-  std::vector<std::pair<double, double>> rate, cpu, expl;
+  Series rate, expl;
+  std::vector<Series> cpu;
   for (const auto& r : rows) {
     if (r.value("final", false)) continue;
     const double t = r["t"].get<double>();
     rate.emplace_back(t, r["iterations_per_s"].get<double>());
-    cpu.emplace_back(t, MeanWorkerCpu(r));
+    for (std::size_t w = 0; w < r["workers"].size(); ++w) {
+      if (cpu.size() <= w) cpu.resize(w + 1);
+      cpu[w].emplace_back(t, r["workers"][w]["cpu_pct"].get<double>());
+    }
     if (r.contains("exploitability")) expl.emplace_back(t, r["exploitability"].get<double>());
   }
   std::string svg = R"(<svg xmlns="http://www.w3.org/2000/svg" width="720" height="640" font-family="sans-serif">)";
   svg += R"(<rect width="100%" height="100%" fill="white"/>)";
-  svg += Panel(rate, 30, "iterations per second", false);
-  svg += Panel(cpu, 235, "mean worker CPU % (100 = one core)", false);
-  svg += Panel(expl, 440, "exploitability (log scale)", true);
+  svg += Panel({rate}, 30, "iterations per second", false);
+  svg += Panel(cpu, 235, "CPU % of each worker (one line per worker; 100 = one core)", false);
+  svg += Panel({expl}, 440, "exploitability (log scale)", true);
   svg += "</svg>\n";
   const fs::path svg_path = out.extension() == ".svg" ? out : fs::path(out.string() + ".tmp.svg");
   {

@@ -196,12 +196,14 @@ TEST_CASE("workers SIGKILLed mid-run are respawned; batches are re-issued and ap
   CHECK(log.find("every batch applied exactly once") != std::string::npos);
 }
 
-TEST_CASE("SIGINT: the run applies what arrived, checkpoints, and exits 0 within 5 s") {
-  const fs::path dir = Scratch("sigint");
+TEST_CASE("SIGINT and SIGTERM: the run applies what arrived, checkpoints, and exits 0 within 5 s") {
+ for (int sig : {SIGINT, SIGTERM}) {
+  CAPTURE(sig);
+  const fs::path dir = Scratch("signal-" + std::to_string(sig));
   const pid_t coordinator = Spawn(Leduc(dir, {"--num-workers", "2", "--time-budget", "10m"}), dir.string() + ".out");
   REQUIRE(WaitFor([&] { return Metrics(dir).size() >= 2; }, 20s));
   const auto workers = Children(coordinator);
-  ::kill(coordinator, SIGINT);
+  ::kill(coordinator, sig);
   CHECK(Wait(coordinator, 5s) == 0);
   for (pid_t w : workers) CHECK(Gone(w));
   const auto rows = Metrics(dir);
@@ -210,6 +212,7 @@ TEST_CASE("SIGINT: the run applies what arrived, checkpoints, and exits 0 within
   REQUIRE(!trainer::ListCheckpoints(dir / "checkpoints").empty());
   const auto ckpt = trainer::ReadCheckpoint(trainer::ListCheckpoints(dir / "checkpoints").front());
   CHECK(ckpt.iterations == rows.back()["iterations"].get<std::uint64_t>());
+ }
 }
 
 TEST_CASE("coordinator SIGKILLed: workers exit within 2 s, and the next start cleans up and resumes") {
