@@ -153,6 +153,7 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
     seed_ = resume_->seed;
     elapsed_before_ = resume_->elapsed_s;
     totals_.iterations = resume_->iterations;
+    iterations_before_ = resume_->iterations;
     for (const PendingBatch& p : resume_->pending) {
       carried_.push_back(TaskDescriptor{p.batch_id, p.first_iteration, p.count, p.seed, 0, {}});
     }
@@ -515,16 +516,27 @@ void CoordinatorBase::WriteMetrics(bool final, std::optional<double> exploitabil
   last_metrics_t_ = now;
   last_metrics_iterations_ = totals_.iterations;
 
-  if (log_.interactive()) {
-    log_.Progress(ProgressLine(last_exploitability_));
-  } else if (final || now - last_plain_progress_ >= 10) {
+  if (final) {
+    log_.EndProgress();
+    log_.Info("{}", ProgressLine(last_exploitability_, true));
+  } else if (log_.interactive()) {
+    log_.Progress(ProgressLine(last_exploitability_, false));
+  } else if (now - last_plain_progress_ >= 10) {
     last_plain_progress_ = now;
-    log_.Info("{}", ProgressLine(last_exploitability_));
+    log_.Info("{}", ProgressLine(last_exploitability_, false));
   }
 }
 
-std::string CoordinatorBase::ProgressLine(std::optional<double> exploitability) const {
+std::string CoordinatorBase::ProgressLine(std::optional<double> exploitability, bool final) const {
   const double session = Elapsed() - elapsed_before_;
+  if (final) {
+    std::string line = fmt::format("{} it in {}, {} it/s on average", FormatCount(static_cast<double>(totals_.iterations)),
+                                   FormatDuration(session),
+                                   FormatCount(static_cast<double>(totals_.iterations - iterations_before_) /
+                                               std::max(session, 1e-9)));
+    if (exploitability) line += fmt::format(", exploitability {:.5f}", *exploitability);
+    return line;
+  }
   double fraction = -1;
   if (config_.run.iterations > 0) fraction = static_cast<double>(totals_.iterations) / config_.run.iterations;
   if (config_.run.time_budget_s > 0) fraction = std::max(fraction, session / config_.run.time_budget_s);

@@ -75,7 +75,7 @@ class CoordinatorBase {
   void StartCheckpoint(bool final);
   void JoinCheckpointWriter();
   void WriteMetrics(bool final, std::optional<double> exploitability);
-  std::string ProgressLine(std::optional<double> exploitability) const;
+  std::string ProgressLine(std::optional<double> exploitability, bool final) const;
   void Summary();
   double Elapsed() const;
 
@@ -104,6 +104,7 @@ class CoordinatorBase {
   std::deque<TaskDescriptor> carried_;  // pending in the checkpoint resumed from
   std::deque<TaskDescriptor> reissue_;  // lost when their worker died
   std::uint64_t batches_applied_before_ = 0;
+  std::uint64_t iterations_before_ = 0;  // applied before a resume
   bool failed_ = false;
   double last_plain_progress_ = 0;
   double last_reap_check_ = 0;
