@@ -1,5 +1,5 @@
 // ControlBlock: one per worker, in shared memory: its pid and state, a
-// heartbeat, and counters that the worker bumps and the coordinator reads for
+// heartbeat (written between batches), and counters that the worker bumps and the coordinator reads for
 // metrics. PutCounters is the part a queue producer updates (see
 // spsc_queue.h). All fields are lock-free atomics, so a process dying
 // mid-update leaves each counter either before or after the update.
@@ -18,7 +18,7 @@ struct PutCounters {
   std::atomic<std::uint64_t> put_timeouts{0};  // pushes that gave up at their timeout
 };
 
-enum class WorkerState : std::uint32_t { kEmpty = 0, kStarting, kIdle, kBusy, kStopping, kExited };
+enum class WorkerState : std::uint32_t { kEmpty = 0, kIdle, kBusy, kExited };
 
 struct alignas(64) ControlBlock {
   std::atomic<std::int32_t> pid{0};
@@ -28,13 +28,12 @@ struct alignas(64) ControlBlock {
   std::atomic<std::uint64_t> iterations_done{0};
   std::atomic<std::uint64_t> busy_ns{0};       // time spent computing batches
   PutCounters put;
-  std::atomic<std::uint32_t> stop_requested{0};
 };
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 static_assert(std::atomic<WorkerState>::is_always_lock_free);
 static_assert(std::is_standard_layout_v<ControlBlock>);
 static_assert(std::is_trivially_destructible_v<ControlBlock>);
-static_assert(sizeof(ControlBlock) == 128);
+static_assert(sizeof(ControlBlock) == 64);  // one cache line per worker
 
 }  // namespace bp::ipc
