@@ -30,6 +30,7 @@
 
 #include "ipc/segment.h"
 #include "ipc/slab_pool.h"
+#include "solver/exact_evaluator.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
 #include "trainer/checkpoint.h"
@@ -54,7 +55,7 @@ class CoordinatorBase {
 
  protected:
   CoordinatorBase(Config config, std::optional<CheckpointData> resume, RunLog& log);
-  ~CoordinatorBase();
+  virtual ~CoordinatorBase();
 
   // Plans and creates the segment; requires entries and fingerprint set.
   void CreateSegment(std::uint64_t infosets, std::uint64_t entries);
@@ -144,6 +145,17 @@ class CoordinatorBase {
   bool writer_failed_ = false;
 };
 
+// The exact evaluator for games small enough to enumerate; nothing otherwise.
+struct NoEvaluator {};
+template <class G, bool = solver::EnumerableGame<G>>
+struct EvaluatorFor {
+  using type = NoEvaluator;
+};
+template <class G>
+struct EvaluatorFor<G, true> {
+  using type = solver::ExactEvaluator<G>;
+};
+
 template <solver::Game G>
 class Coordinator : public CoordinatorBase {
  public:
@@ -161,6 +173,7 @@ class Coordinator : public CoordinatorBase {
 
   const G& game_;
   solver::TableLayout layout_;
+  std::optional<typename EvaluatorFor<G>::type> evaluator_;  // built once, in Run
 };
 
 std::string AbstractionFingerprint(const std::string& game_name, const solver::TableLayout& layout);

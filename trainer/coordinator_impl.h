@@ -35,8 +35,7 @@ void Coordinator<G>::ForkWorker(std::uint32_t index) {
 template <solver::Game G>
 std::optional<double> Coordinator<G>::Exploitability() const {
   if constexpr (solver::EnumerableGame<G>) {
-    solver::ExactEvaluator eval(game_, layout_);
-    return eval.Exploitability(
+    return evaluator_->Exploitability(
         solver::TabularPolicy::Average(layout_, std::span<const double>(strategy_, layout_.num_entries())));
   } else {
     return std::nullopt;
@@ -46,6 +45,7 @@ std::optional<double> Coordinator<G>::Exploitability() const {
 template <solver::Game G>
 int Coordinator<G>::Run() {
   fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
+  if constexpr (solver::EnumerableGame<G>) evaluator_.emplace(game_, layout_);
   log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets and strategy sums, double)",
             config_.game.name, layout_.num_infosets(), layout_.num_entries(),
             2.0 * 8 * layout_.num_entries() / (1 << 20));
