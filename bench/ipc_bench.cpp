@@ -235,7 +235,8 @@ struct Bench {
     }
     waitpid(owner, nullptr, 0);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (checksum == 1) fmt::print("");  // keep the reads
+    volatile std::uint64_t sink = checksum;  // keeps the reads
+    (void)sink;
     return static_cast<double>(messages * kBytes) / seconds / 1e6;
   }
 

@@ -42,6 +42,21 @@ inline void CpuRelax() {
 inline constexpr int kDefaultSpin = 256;
 inline constexpr int kYieldsBeforeSleep = 8;
 
+// Calls attempt() up to `spin` times with a pause between, then (if spin > 0)
+// up to kYieldsBeforeSleep times with a yield between; true once it succeeds.
+template <class Attempt>
+bool SpinThenYield(Attempt&& attempt, int spin) {
+  for (int i = 0; i < spin; ++i) {
+    CpuRelax();
+    if (attempt()) return true;
+  }
+  for (int i = 0; i < (spin > 0 ? kYieldsBeforeSleep : 0); ++i) {
+    std::this_thread::yield();
+    if (attempt()) return true;
+  }
+  return false;
+}
+
 template <class T, std::size_t kCapacity>
 class SpscQueue {
   static_assert(std::is_trivially_copyable_v<T>, "queue items are copied bytewise between processes");
@@ -88,14 +103,7 @@ class Producer {
   bool PushFor(const T& item, std::chrono::nanoseconds timeout, int spin = kDefaultSpin) {
     if (TryPush(item)) return true;
     if (counters_) counters_->put_waits.fetch_add(1, std::memory_order_relaxed);
-    for (int i = 0; i < spin; ++i) {
-      CpuRelax();
-      if (TryPush(item)) return true;
-    }
-    for (int i = 0; i < (spin > 0 ? kYieldsBeforeSleep : 0); ++i) {
-      std::this_thread::yield();
-      if (TryPush(item)) return true;
-    }
+    if (SpinThenYield([&] { return TryPush(item); }, spin)) return true;
     bool pushed = false;
     queue_->space_event().Wait([&] { return pushed = queue_->TryPush(item); }, timeout);
     if (pushed) {
@@ -142,15 +150,7 @@ class Consumer {
   // a shared event) until an item arrives or the timeout passes.
   template <class T>
   bool PopFor(T& out, std::chrono::nanoseconds timeout, int spin = kDefaultSpin, WakeEvent* wait_on = nullptr) {
-    if (TryPop(out)) return true;
-    for (int i = 0; i < spin; ++i) {
-      CpuRelax();
-      if (TryPop(out)) return true;
-    }
-    for (int i = 0; i < (spin > 0 ? kYieldsBeforeSleep : 0); ++i) {
-      std::this_thread::yield();
-      if (TryPop(out)) return true;
-    }
+    if (TryPop(out) || SpinThenYield([&] { return TryPop(out); }, spin)) return true;
     WakeEvent& event = wait_on ? *wait_on : queue_->items_event();
     bool popped = false;
     event.Wait([&] { return popped = queue_->TryPop(out); }, timeout);

@@ -252,8 +252,8 @@ void CoordinatorBase::ReapWorkers() {
     pool_->ResetOwner(w);
     control_[w].state.store(ipc::WorkerState::kExited);
     const double now = Elapsed();
-    recent_deaths_.emplace_back(now, w);
-    std::erase_if(recent_deaths_, [&](const auto& d) { return now - d.first > 60; });
+    recent_deaths_.push_back(now);
+    std::erase_if(recent_deaths_, [&](double t) { return now - t > 60; });
     if (recent_deaths_.size() > 10) {
       log_.Warn("worker {} (pid {}) {}; more than 10 worker deaths in a minute: stopping the run", w, pid,
                 DescribeStatus(status));
@@ -316,15 +316,9 @@ void CoordinatorBase::Refill() {
 }
 
 bool CoordinatorBase::Finished() const {
-  if (!stopping_) return false;
-  for (const auto& q : in_flight_) {
-    if (!q.empty()) {
-      // In flight on a live worker: wait for it. On a dead one: it is pending.
-      const auto w = static_cast<std::size_t>(&q - in_flight_.data());
-      if (pids_[w] > 0) return false;
-    }
-  }
-  return true;
+  // A dead worker's batches leave in_flight_ when it is reaped, so anything
+  // still in flight belongs to a live worker: wait for it.
+  return stopping_ && std::all_of(in_flight_.begin(), in_flight_.end(), [](const auto& q) { return q.empty(); });
 }
 
 void CoordinatorBase::Sleep() {

@@ -115,7 +115,7 @@ class CoordinatorBase {
   std::uint64_t discounts_applied_ = 0;
   std::uint64_t seed_ = 0;
   Totals totals_;
-  std::vector<std::pair<double, std::uint32_t>> recent_deaths_;  // (time, worker)
+  std::vector<double> recent_deaths_;  // times of worker deaths in the last minute
 
   bool stopping_ = false;
   std::string stop_reason_;
