@@ -5,6 +5,9 @@
 // Evaluators are measured side by side in one run: the table evaluator
 // (abstraction/hand_evaluator.h) and the reference evaluator it is checked
 // against. With --json, the table evaluator's figures.
+// A second table: the suit isomorphism indexer (abstraction/hand_indexer.h),
+// hands indexed and indices unindexed per second, per street and mode, on the
+// same random cards (the first two as hole cards, then the board).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "abstraction/hand_evaluator.h"
+#include "abstraction/hand_indexer.h"
 #include "abstraction/reference_evaluator.h"
 #include "bench/machine.h"
 #include "solver/rng.h"
@@ -66,6 +70,32 @@ Row Measure(const std::string& name, Eval&& eval, std::uint64_t table_bytes, con
   return row;
 }
 
+struct IndexerRow {
+  std::string mode;
+  int street;
+  double index_per_s;
+  double unindex_per_s;
+  std::uint64_t checksum;
+};
+
+IndexerRow MeasureIndexer(const HoldemIndexer& indexer, const std::string& mode, int street,
+                          const std::vector<Card>& random_cards) {
+  const std::size_t hands = random_cards.size() / 7;
+  IndexerRow row{mode, street, 0, 0, 0};
+  std::vector<std::uint64_t> indices(hands);
+  auto start = std::chrono::steady_clock::now();
+  for (std::size_t h = 0; h < hands; ++h) indices[h] = indexer.Index(street, &random_cards[h * 7], &random_cards[h * 7 + 2]);
+  row.index_per_s = static_cast<double>(hands) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  start = std::chrono::steady_clock::now();
+  std::array<Card, 7> cards{};
+  for (std::size_t h = 0; h < hands; ++h) {
+    indexer.Unindex(street, indices[h], cards.data(), cards.data() + 2);
+    row.checksum += cards[0] + cards[6] + indices[h];
+  }
+  row.unindex_per_s = static_cast<double>(hands) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return row;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +129,14 @@ int main(int argc, char** argv) {
   auto fast = [&](const std::array<Card, 7>& h) { return table_evaluator.Evaluate7(h.data()); };
   const std::vector<Row> rows{Measure("table", fast, table_evaluator.table_bytes(), cards, !skip_sequential),
                               Measure("reference", reference, 0, cards, !skip_sequential)};
+  std::vector<IndexerRow> indexer_rows;
+  if (!json) {
+    const HoldemIndexer as_set(IsomorphismMode::kBoardAsSet), split(IsomorphismMode::kSplitBoard);
+    for (int street = 0; street < 4; ++street) {
+      indexer_rows.push_back(MeasureIndexer(as_set, "board-as-set", street, cards));
+      indexer_rows.push_back(MeasureIndexer(split, "split-board", street, cards));
+    }
+  }
   if (json) {
     fmt::print("{}\n", nlohmann::json{{"seq_evals_per_s", rows[0].seq_per_s},
                                       {"random_evals_per_s", rows[0].random_per_s},
@@ -115,5 +153,10 @@ int main(int argc, char** argv) {
     fmt::print("{:<12} {:>16.0f} {:>16.0f} {:>12} {:>20}\n", r.name, r.seq_per_s, r.random_per_s, r.table_bytes,
                r.checksum);
   }
+  fmt::print("\nhand indexer, 1 thread, the same random hands:\n");
+  fmt::print("{:<14} {:>7} {:>14} {:>14} {:>22}\n", "mode", "street", "index/s", "unindex/s", "checksum");
+  for (const IndexerRow& r : indexer_rows)
+    fmt::print("{:<14} {:>7} {:>14.0f} {:>14.0f} {:>22}\n", r.mode, r.street, r.index_per_s, r.unindex_per_s,
+               r.checksum);
   return 0;
 }
