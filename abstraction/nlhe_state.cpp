@@ -155,30 +155,41 @@ void NlheState::StartStreet(Street street) {
 }
 
 std::array<std::int32_t, kMaxPlayers> NlheState::Payoffs(const std::array<HandRank, kMaxPlayers>& ranks) const {
+  return SettleHand(players_, button_, committed_, folded_, ranks);
+}
+
+std::array<std::int32_t, kMaxPlayers> SettleHand(int players, int button,
+                                                 const std::array<std::int32_t, kMaxPlayers>& committed,
+                                                 std::uint8_t folded_mask,
+                                                 const std::array<HandRank, kMaxPlayers>& ranks) {
+  auto folded = [&](int p) { return (folded_mask >> p & 1u) != 0; };
   std::array<std::int32_t, kMaxPlayers> won{};
-  if (FoldedOut()) {
-    for (int p = 0; p < players_; ++p) {
-      if (!folded(p)) won[p] = pot();
+  const int active = players - std::popcount(static_cast<unsigned>(folded_mask));
+  if (active == 1) {
+    std::int32_t pot = 0;
+    for (int p = 0; p < players; ++p) pot += committed[p];
+    for (int p = 0; p < players; ++p) {
+      if (!folded(p)) won[p] = pot;
     }
   } else {
     // Contribution levels, low to high; each slice goes to its best eligible hands.
     std::array<std::int32_t, kMaxPlayers> levels{};
-    for (int p = 0; p < players_; ++p) levels[p] = committed_[p];
-    for (int i = 1; i < players_; ++i) {  // insertion sort: at most 6 values
+    for (int p = 0; p < players; ++p) levels[p] = committed[p];
+    for (int i = 1; i < players; ++i) {  // insertion sort: at most 6 values
       for (int j = i; j > 0 && levels[j - 1] > levels[j]; --j) std::swap(levels[j - 1], levels[j]);
     }
     std::int32_t previous = 0;
-    for (int i = 0; i < players_; ++i) {
+    for (int i = 0; i < players; ++i) {
       const std::int32_t level = levels[i];
       if (level == previous) continue;
       std::int32_t slice = 0;
-      for (int p = 0; p < players_; ++p) {
-        slice += std::min(committed_[p], level) - std::min(committed_[p], previous);
+      for (int p = 0; p < players; ++p) {
+        slice += std::min(committed[p], level) - std::min(committed[p], previous);
       }
       HandRank best = 0;
       bool any = false;
-      for (int p = 0; p < players_; ++p) {
-        if (!folded(p) && committed_[p] >= level && (!any || ranks[p] > best)) {
+      for (int p = 0; p < players; ++p) {
+        if (!folded(p) && committed[p] >= level && (!any || ranks[p] > best)) {
           best = ranks[p];
           any = true;
         }
@@ -186,12 +197,12 @@ std::array<std::int32_t, kMaxPlayers> NlheState::Payoffs(const std::array<HandRa
       // Winners in seat order from the button's left, for the odd chips.
       std::array<int, kMaxPlayers> winners{};
       int count = 0;
-      for (int i2 = 1; i2 <= players_; ++i2) {
-        const int p = (button_ + i2) % players_;
-        if (!folded(p) && committed_[p] >= level && ranks[p] == best) winners[count++] = p;
+      for (int i2 = 1; i2 <= players; ++i2) {
+        const int p = (button + i2) % players;
+        if (!folded(p) && committed[p] >= level && ranks[p] == best) winners[count++] = p;
       }
       if (count == 0) {  // defensive: nobody eligible; return the slice to its contributors' best
-        for (int p = 0; p < players_; ++p) {
+        for (int p = 0; p < players; ++p) {
           if (!folded(p)) winners[count++] = p;
         }
       }
@@ -201,7 +212,7 @@ std::array<std::int32_t, kMaxPlayers> NlheState::Payoffs(const std::array<HandRa
       previous = level;
     }
   }
-  for (int p = 0; p < players_; ++p) won[p] -= committed_[p];
+  for (int p = 0; p < players; ++p) won[p] -= committed[p];
   return won;
 }
 

@@ -42,6 +42,15 @@ struct TableConfig {
   int button = 0;
 };
 
+// Net chips of each player at the end of a hand in which seat p put in
+// committed[p] and the players in folded_mask folded; ranks as in
+// NlheState::Payoffs. What NlheState::Payoffs computes, for callers that keep
+// only a terminal's contributions (the betting tree).
+std::array<std::int32_t, kMaxPlayers> SettleHand(int players, int button,
+                                                 const std::array<std::int32_t, kMaxPlayers>& committed,
+                                                 std::uint8_t folded_mask,
+                                                 const std::array<HandRank, kMaxPlayers>& ranks);
+
 class NlheState {
  public:
   // Posts antes and blinds. Requires: 2 <= players <= 6, stacks > 0,
@@ -79,6 +88,8 @@ class NlheState {
   std::int32_t current_bet() const { return current_bet_; }
   std::int32_t pot() const;
   bool folded(int p) const { return folded_ >> p & 1; }
+  std::uint8_t folded_mask() const { return folded_; }
+  const std::array<std::int32_t, kMaxPlayers>& committed_all() const { return committed_; }
   bool all_in(int p) const { return all_in_ >> p & 1; }
 
   // Net chips won or lost by each player at a terminal state, given the

@@ -68,7 +68,7 @@ HandRank ReferenceEvaluate(CardMask hand) {
     if (count[rank] == 3) trips |= 1u << rank;
     if (count[rank] == 4) quads |= 1u << rank;
   }
-  int r[5];
+  int r[5] = {};
   if (quads) {
     TopRanks(quads, 1, r);
     TopRanks(any & ~(1u << r[0]), 1, r + 1);
