@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -20,11 +21,16 @@ struct Expected {
   std::string what;
 };
 
+// How a key takes a YAML list: not at all, a list of scalars (joined with
+// ", "), or a list of lists (inner lists joined with ", ", outer with " | ").
+enum class ListForm { kNone, kList, kListOfLists };
+
 struct Field {
-  std::string path;  // "section.key"
+  std::string path;  // "section.key" or "section.group.key"
   std::function<void(const std::string&, Config&)> set;
   std::function<std::string(const Config&)> get;
   bool identity = false;  // must match to resume a checkpoint
+  ListForm list = ListForm::kNone;
 };
 
 std::uint64_t ParseUInt(const std::string& s, std::uint64_t lo, std::uint64_t hi) {
@@ -83,13 +89,86 @@ std::string FormatSeconds(double s) {
   return fmt::format("{}s", s);
 }
 
+std::int32_t ParseChips(const std::string& s, std::int64_t lo) {
+  return static_cast<std::int32_t>(ParseUInt(s, static_cast<std::uint64_t>(lo), 1000000000));
+}
+
+std::vector<std::int32_t> ParseStacks(const std::string& s) {
+  std::vector<std::int32_t> stacks;
+  std::size_t start = 0;
+  for (;;) {
+    const auto end = s.find(',', start);
+    std::string item = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    try {
+      stacks.push_back(ParseChips(item, 1));
+    } catch (const Expected&) {
+      throw Expected{"chips from 1 to 1000000000, one value for every seat or a list of one per seat"};
+    }
+    if (end == std::string::npos) return stacks;
+    start = end + 1;
+  }
+}
+
+std::string JoinStacks(const std::vector<std::int32_t>& stacks) {
+  std::string out;
+  for (std::size_t i = 0; i < stacks.size(); ++i) out += (i ? ", " : "") + std::to_string(stacks[i]);
+  return out;
+}
+
+void AddStreetFields(std::vector<Field>& f, int street, const char* name) {
+  const std::string prefix = std::string("betting.") + name + ".";
+  if (street == 0) {
+    f.push_back({prefix + "limp", [](const std::string& s, Config& c) { c.betting.streets[0].limp = ParseBool(s); },
+                 [](const Config& c) { return std::string(c.betting.streets[0].limp ? "true" : "false"); }, true});
+  }
+  f.push_back({prefix + "max_raises",
+               [street](const std::string& s, Config& c) {
+                 c.betting.streets[static_cast<std::size_t>(street)].max_raises = static_cast<int>(ParseUInt(s, 0, 16));
+               },
+               [street](const Config& c) {
+                 return std::to_string(c.betting.streets[static_cast<std::size_t>(street)].max_raises);
+               },
+               true});
+  f.push_back({prefix + "sizes",
+               [street](const std::string& s, Config& c) {
+                 try {
+                   c.betting.streets[static_cast<std::size_t>(street)].sizes = abstraction::ParseSizes(s);
+                 } catch (const std::invalid_argument& e) {
+                   throw Expected{std::string("pot fractions or allin per raise depth, e.g. [[0.5, 1, allin], "
+                                              "[allin]] (") + e.what() + ")"};
+                 }
+               },
+               [street](const Config& c) {
+                 return abstraction::FormatSizes(c.betting.streets[static_cast<std::size_t>(street)].sizes);
+               },
+               true, ListForm::kListOfLists});
+}
+
 const std::vector<Field>& Schema() {
   static const std::vector<Field> fields = [] {
     std::vector<Field> f;
-    f.push_back({"game.name", [](const std::string& s, Config& c) { c.game.name = ParseEnum(s, {"kuhn", "leduc"}); },
+    f.push_back({"game.name",
+                 [](const std::string& s, Config& c) { c.game.name = ParseEnum(s, {"kuhn", "leduc", "nlhe"}); },
                  [](const Config& c) { return c.game.name; }, true});
+    f.push_back({"game.players",
+                 [](const std::string& s, Config& c) { c.game.players = static_cast<int>(ParseUInt(s, 2, 6)); },
+                 [](const Config& c) { return std::to_string(c.game.players); }, true});
+    f.push_back({"game.stacks", [](const std::string& s, Config& c) { c.game.stacks = ParseStacks(s); },
+                 [](const Config& c) { return JoinStacks(c.game.stacks); }, true, ListForm::kList});
+    f.push_back({"game.small_blind", [](const std::string& s, Config& c) { c.game.small_blind = ParseChips(s, 1); },
+                 [](const Config& c) { return std::to_string(c.game.small_blind); }, true});
+    f.push_back({"game.big_blind", [](const std::string& s, Config& c) { c.game.big_blind = ParseChips(s, 1); },
+                 [](const Config& c) { return std::to_string(c.game.big_blind); }, true});
+    f.push_back({"game.ante", [](const std::string& s, Config& c) { c.game.ante = ParseChips(s, 0); },
+                 [](const Config& c) { return std::to_string(c.game.ante); }, true});
     f.push_back({"abstraction.buckets", [](const std::string& s, Config& c) { c.abstraction.buckets = s; },
                  [](const Config& c) { return c.abstraction.buckets; }, true});
+    AddStreetFields(f, 0, "preflop");
+    AddStreetFields(f, 1, "flop");
+    AddStreetFields(f, 2, "turn");
+    AddStreetFields(f, 3, "river");
     f.push_back({"solver.sampling",
                  [](const std::string& s, Config& c) { c.solver.sampling = ParseEnum(s, {"external"}); },
                  [](const Config& c) { return c.solver.sampling; }, true});
@@ -194,12 +273,22 @@ std::vector<std::string> Sections() {
   return s;
 }
 
-std::vector<std::string> KeysOf(const std::string& section) {
-  std::vector<std::string> keys;
+// Names directly under `prefix`: "betting" -> preflop, flop, turn, river.
+std::vector<std::string> ChildrenOf(const std::string& prefix) {
+  std::vector<std::string> names;
   for (const Field& f : Schema()) {
-    if (f.path.rfind(section + ".", 0) == 0) keys.push_back(f.path.substr(section.size() + 1));
+    if (f.path.rfind(prefix + ".", 0) != 0) continue;
+    const std::string rest = f.path.substr(prefix.size() + 1);
+    const std::string name = rest.substr(0, rest.find('.'));
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
-  return keys;
+  return names;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
 }
 
 std::string Where(const std::string& source, const YAML::Mark& mark) {
@@ -216,11 +305,73 @@ std::string Found(const YAML::Node& node) {
   }
 }
 
+// The text of a key's value: a scalar as is, a list in the field's list form.
+std::string ValueText(const Field& field, const YAML::Node& value, const std::string& source) {
+  if (value.IsScalar()) return value.Scalar();
+  if (!value.IsSequence() || field.list == ListForm::kNone) {
+    throw ConfigError(fmt::format("{}: {}: expected {}, found {}", Where(source, value.Mark()), field.path,
+                                  field.list == ListForm::kNone ? "a single value" : "a value or a list",
+                                  Found(value)));
+  }
+  bool all_scalars = true;
+  for (const auto& item : value) all_scalars = all_scalars && item.IsScalar();
+  auto join_scalars = [&](const YAML::Node& list) {
+    std::string out;
+    for (const auto& item : list) {
+      if (!item.IsScalar()) {
+        throw ConfigError(fmt::format("{}: {}: expected a single value in the list, found {}",
+                                      Where(source, item.Mark()), field.path, Found(item)));
+      }
+      out += (out.empty() ? "" : ", ") + item.Scalar();
+    }
+    return out;
+  };
+  if (field.list == ListForm::kList || all_scalars) return join_scalars(value);
+  std::string out;
+  for (const auto& depth : value) {
+    if (!depth.IsSequence()) {
+      throw ConfigError(fmt::format("{}: {}: expected a list per raise depth, found {}", Where(source, depth.Mark()),
+                                    field.path, Found(depth)));
+    }
+    out += (out.empty() ? "" : " | ") + join_scalars(depth);
+  }
+  return out;
+}
+
 void SetField(const Field& field, const std::string& value, Config& config, const std::string& where) {
   try {
     field.set(value, config);
   } catch (const Expected& e) {
     throw ConfigError(fmt::format("{}: {}: expected {}, found '{}'", where, field.path, e.what, value));
+  }
+}
+
+void SetField(const Field& field, const std::string& value, Config& config, const std::string& where);
+
+// The keys of mapping `node` at key path `prefix`, nested mappings included.
+void ParseMap(const YAML::Node& node, const std::string& prefix, Config& config, const std::string& source) {
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    const std::string path = prefix + "." + key;
+    if (const Field* field = FindField(path)) {
+      SetField(*field, ValueText(*field, kv.second, source), config, Where(source, kv.second.Mark()));
+      continue;
+    }
+    if (ChildrenOf(path).empty()) {
+      std::string hint = Suggest(key, ChildrenOf(prefix));
+      for (const Field& f : Schema()) {  // a key that belongs elsewhere
+        if (hint.empty() && f.path.size() > key.size() && f.path.ends_with("." + key)) {
+          hint = " (it exists only as " + f.path + ")";
+        }
+      }
+      throw ConfigError(fmt::format("{}: unknown key '{}'{}", Where(source, kv.first.Mark()), path, hint));
+    }
+    if (kv.second.IsNull()) continue;
+    if (!kv.second.IsMap()) {
+      throw ConfigError(fmt::format("{}: {}: expected a mapping of keys ({}), found {}", Where(source, kv.second.Mark()),
+                                    path, Join(ChildrenOf(path)), Found(kv.second)));
+    }
+    ParseMap(kv.second, path, config, source);
   }
 }
 
@@ -235,7 +386,51 @@ void ApplyOverrides(const std::vector<Override>& overrides, Config& config) {
   }
 }
 
+// Checks that involve several keys.
+void Validate(const Config& config, const std::string& source) {
+  const auto& g = config.game;
+  if (g.stacks.size() != 1 && g.stacks.size() != static_cast<std::size_t>(g.players)) {
+    throw ConfigError(fmt::format("{}: game.stacks: expected one value for every seat or {} values (game.players), "
+                                  "found {}",
+                                  source, g.players, g.stacks.size()));
+  }
+  if (g.small_blind > g.big_blind) {
+    throw ConfigError(fmt::format("{}: game.small_blind: expected at most game.big_blind ({}), found {}", source,
+                                  g.big_blind, g.small_blind));
+  }
+  constexpr std::array<const char*, 4> kStreets = {"preflop", "flop", "turn", "river"};
+  for (std::size_t street = 0; street < 4; ++street) {
+    const auto& b = config.betting.streets[street];
+    if (b.max_raises > 0 && b.sizes.empty()) {
+      throw ConfigError(fmt::format("{}: betting.{}.sizes: expected at least one size when max_raises is {}, "
+                                    "found none",
+                                    source, kStreets[street], b.max_raises));
+    }
+  }
+}
+
 }  // namespace
+
+abstraction::BettingAbstraction Config::DefaultBetting() {
+  abstraction::BettingAbstraction b;
+  b.streets[0] = {3, abstraction::ParseSizes("0.5, 1, 2, allin | 1, allin | allin"), true};
+  for (std::size_t s = 1; s < 4; ++s) b.streets[s] = {2, abstraction::ParseSizes("0.5, 1, allin | 1, allin"), true};
+  return b;
+}
+
+abstraction::TableConfig TableOf(const Config& config) {
+  abstraction::TableConfig t;
+  t.players = config.game.players;
+  for (int p = 0; p < t.players; ++p) {
+    t.stacks[static_cast<std::size_t>(p)] =
+        config.game.stacks[config.game.stacks.size() == 1 ? 0 : static_cast<std::size_t>(p)];
+  }
+  t.small_blind = config.game.small_blind;
+  t.big_blind = config.game.big_blind;
+  t.ante = config.game.ante;
+  t.button = 0;
+  return t;
+}
 
 std::string Interval::ToString() const {
   if (off()) return "off";
@@ -291,32 +486,20 @@ Config ParseConfig(const std::string& yaml_text, const std::string& source, cons
       const std::string section = section_pair.first.Scalar();
       const YAML::Node body = section_pair.second;
       if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
-        throw ConfigError(fmt::format("{}: unknown section '{}'{}; sections are game, abstraction, solver, run, "
-                                      "checkpoint, logging",
-                                      Where(source, section_pair.first.Mark()), section, Suggest(section, sections)));
+        throw ConfigError(fmt::format("{}: unknown section '{}'{}; sections are {}",
+                                      Where(source, section_pair.first.Mark()), section, Suggest(section, sections),
+                                      Join(sections)));
       }
       if (body.IsNull()) continue;
       if (!body.IsMap()) {
         throw ConfigError(fmt::format("{}: {}: expected a mapping of keys, found {}", Where(source, body.Mark()),
                                       section, Found(body)));
       }
-      const std::vector<std::string> keys = KeysOf(section);
-      for (const auto& kv : body) {
-        const std::string key = kv.first.Scalar();
-        const Field* field = FindField(section + "." + key);
-        if (field == nullptr) {
-          throw ConfigError(fmt::format("{}: unknown key '{}.{}'{}", Where(source, kv.first.Mark()), section, key,
-                                        Suggest(key, keys)));
-        }
-        if (!kv.second.IsScalar()) {
-          throw ConfigError(fmt::format("{}: {}: expected a single value, found {}", Where(source, kv.second.Mark()),
-                                        field->path, Found(kv.second)));
-        }
-        SetField(*field, kv.second.Scalar(), config, Where(source, kv.second.Mark()));
-      }
+      ParseMap(body, section, config, source);
     }
   }
   ApplyOverrides(overrides, config);
+  Validate(config, source);
   if (config.solver.discount_interval > 0 && config.solver.discount_stop == 0) {
     throw ConfigError(fmt::format("{}: solver.discount_stop: expected a positive iteration count when "
                                   "solver.discount_interval is set, found 0",
@@ -337,16 +520,25 @@ Config LoadConfig(const std::string& path, const std::vector<Override>& override
 
 std::string ToYaml(const Config& config) {
   std::string out = "# Resolved configuration: every key, defaults filled in.\n";
-  std::string section;
+  std::vector<std::string> open;  // the enclosing mappings of the previous key
   for (const Field& f : Schema()) {
-    const std::string s = f.path.substr(0, f.path.find('.'));
-    if (s != section) {
-      section = s;
-      out += section + ":\n";
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+      const auto dot = f.path.find('.', start);
+      parts.push_back(f.path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    std::size_t common = 0;
+    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common]) ++common;
+    open.resize(common);
+    for (std::size_t d = common; d + 1 < parts.size(); ++d) {
+      out += std::string(2 * d, ' ') + parts[d] + ":\n";
+      open.push_back(parts[d]);
     }
     YAML::Emitter value;
     value << f.get(config);
-    out += "  " + f.path.substr(section.size() + 1) + ": " + value.c_str() + "\n";
+    out += std::string(2 * (parts.size() - 1), ' ') + parts.back() + ": " + value.c_str() + "\n";
   }
   return out;
 }

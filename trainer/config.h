@@ -1,9 +1,12 @@
 // Config: the trainer's typed configuration, read from YAML (yaml-cpp) and
 // command-line overrides, every key validated before anything starts.
 //
-// Sections: game, abstraction, solver, run, checkpoint, logging. Every key,
-// its type, range and default is in the schema in config.cpp, which also
-// writes the resolved config (every default filled in) back as YAML.
+// Sections: game, abstraction, betting, solver, run, checkpoint, logging.
+// Keys may nest (betting.flop.max_raises). Every key, its type, range and
+// default is in the schema in config.cpp, which also writes the resolved
+// config (every default filled in) back as YAML. List-valued keys take a YAML
+// list or the same as text (game.stacks: [20000, 15000] or "20000, 15000";
+// betting.*.sizes: [[0.5, 1, allin], [allin]] or "0.5, 1, allin | allin").
 // Errors throw ConfigError with "FILE:LINE:COL: key.path: what was expected,
 // what was found" (or "command line: ..." for an override), plus a
 // "did you mean" suggestion for unknown keys.
@@ -15,6 +18,9 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "abstraction/betting_abstraction.h"
+#include "abstraction/nlhe_state.h"
 
 namespace bp::trainer {
 
@@ -32,14 +38,23 @@ struct Interval {
 };
 
 struct Config {
+  static abstraction::BettingAbstraction DefaultBetting();
+
   std::string source;  // the YAML file it came from
 
   struct Game {
-    std::string name = "leduc";  // kuhn | leduc
+    std::string name = "leduc";  // kuhn | leduc | nlhe
+    // No-limit hold'em table (chips); unused by kuhn and leduc.
+    int players = 2;
+    std::vector<std::int32_t> stacks = {20000};  // one for every seat, or one per seat
+    std::int32_t small_blind = 50;
+    std::int32_t big_blind = 100;
+    std::int32_t ante = 0;
   } game;
   struct Abstraction {
     std::string buckets;  // card-abstraction file; not used by kuhn and leduc
   } abstraction;
+  abstraction::BettingAbstraction betting = DefaultBetting();  // nlhe only
   struct Solver {
     std::string sampling = "external";
     std::uint64_t discount_interval = 0;  // iterations between linear-CFR discounts; 0 = off
@@ -83,6 +98,8 @@ Config ParseConfig(const std::string& yaml_text, const std::string& source, cons
 std::string ToYaml(const Config& config);
 // The keys that must match for a checkpoint to be resumed: key path -> value.
 std::map<std::string, std::string> IdentityKeys(const Config& config);
+// The no-limit hold'em table of a config (seat 0 is the button).
+abstraction::TableConfig TableOf(const Config& config);
 // "90s", "30m", "8h", "1.5h", "250ms" or plain seconds; throws std::invalid_argument.
 double ParseDurationSeconds(const std::string& text);
 // Every key path the schema knows, e.g. "run.batch_size".

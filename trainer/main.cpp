@@ -15,6 +15,18 @@
 
 using namespace bp::trainer;
 
+namespace {
+
+Override ParseSetFlag(const std::string& s) {
+  const auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ConfigError(fmt::format("command line (--set): expected key.path=value, found '{}'", s));
+  }
+  return {s.substr(0, eq), s.substr(eq + 1), "--set"};
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{
       "Parallel MCCFR blueprint trainer.\n"
@@ -22,6 +34,7 @@ int main(int argc, char** argv) {
       "  train_blueprint --resume-from runs/leduc\n"
       "  train_blueprint inspect runs/leduc [--plot run.svg]\n"
       "  train_blueprint inspect runs/leduc/checkpoints/ckpt-N.bin --infoset 'Ks:r'\n"
+      "  train_blueprint tree --config my_nlhe.yaml --buckets-per-street 169,200,200,200\n"
       "Exit codes: 0 done, 1 runtime failure, 2 bad usage or config."};
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
@@ -54,6 +67,17 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("--infoset", inspect.infoset,
                           "Print the average strategy at this infoset (checkpoint), e.g. 'K:' or 'Js Qh:cc/r'");
 
+  TreeOptions tree;
+  std::vector<std::string> tree_sets;
+  CLI::App* tree_cmd = app.add_subcommand(
+      "tree", "Build the betting tree of an nlhe config and print its size: nodes per street, infoset-actions and "
+              "the memory of the regret tables");
+  tree_cmd->add_option("--config", tree.config_path, "YAML config with game.name: nlhe")->required();
+  tree_cmd->add_option("--buckets-per-street", tree.buckets_per_street,
+                       "Card buckets on the preflop, flop, turn and river, for the table size")
+      ->capture_default_str();
+  tree_cmd->add_option("--set", tree_sets, "Override any config key: --set betting.flop.max_raises=1 (repeatable)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -62,6 +86,10 @@ int main(int argc, char** argv) {
 
   try {
     if (*inspect_cmd) return Inspect(inspect);
+    if (*tree_cmd) {
+      for (const std::string& s : tree_sets) tree.overrides.push_back(ParseSetFlag(s));
+      return PrintTree(tree);
+    }
     auto add = [&](const std::string& value, const char* key, const char* flag) {
       if (!value.empty()) train.overrides.push_back({key, value, flag});
     };
@@ -74,13 +102,7 @@ int main(int argc, char** argv) {
     add(checkpoint_interval, "checkpoint.interval", "--checkpoint-interval");
     if (deterministic) add("true", "run.deterministic", "--deterministic");
     if (pin) add("true", "run.pin_workers", "--pin-workers");
-    for (const std::string& s : sets) {
-      const auto eq = s.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw ConfigError(fmt::format("command line (--set): expected key.path=value, found '{}'", s));
-      }
-      train.overrides.push_back({s.substr(0, eq), s.substr(eq + 1), "--set"});
-    }
+    for (const std::string& s : sets) train.overrides.push_back(ParseSetFlag(s));
     train.logdir_given = !logdir.empty();
     if (train.config_path.empty() && train.resume_from.empty()) {
       throw ConfigError("command line: expected --config FILE (or --resume-from RUN), found neither; see --help");

@@ -28,4 +28,13 @@ struct InspectOptions {
 
 int Inspect(const InspectOptions& options);
 
+struct TreeOptions {
+  std::string config_path;
+  std::vector<Override> overrides;
+  std::string buckets_per_street = "169,200,200,200";  // for the infoset-action count and memory
+};
+
+// Builds the betting tree of an nlhe config and prints its summary.
+int PrintTree(const TreeOptions& options);
+
 }  // namespace bp::trainer

@@ -2,6 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -27,11 +34,11 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
     {"game: [kuhn",
      "bad.yaml:1:1: invalid YAML: end of sequence flow not found"},
     {"game:\n  name: holdem",
-     "bad.yaml:2:9: game.name: expected one of kuhn, leduc, found 'holdem'"},
+     "bad.yaml:2:9: game.name: expected one of kuhn, leduc, nlhe, found 'holdem'"},
     {"game:\n  nmae: kuhn",
      "bad.yaml:2:3: unknown key 'game.nmae' (did you mean 'name'?)"},
     {"gmae:\n  name: kuhn",
-     "bad.yaml:1:1: unknown section 'gmae' (did you mean 'game'?); sections are game, abstraction, solver, run, checkpoint, logging"},
+     "bad.yaml:1:1: unknown section 'gmae' (did you mean 'game'?); sections are game, abstraction, betting, solver, run, checkpoint, logging"},
     {"run:\n  batch_size: abc",
      "bad.yaml:2:15: run.batch_size: expected an integer from 1 to 100000000, found 'abc'"},
     {"run:\n  batch_size: 0",
@@ -73,7 +80,31 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
     {"- game",
      "bad.yaml:1:1: expected a mapping of sections (game, run, ...), found a list"},
     {"run:\n  batch_sise: 10",
-     "bad.yaml:2:3: unknown key 'run.batch_sise' (did you mean 'batch_size'?)"}};
+     "bad.yaml:2:3: unknown key 'run.batch_sise' (did you mean 'batch_size'?)"},
+    {"game:\n  players: 7",
+     "bad.yaml:2:12: game.players: expected an integer from 2 to 6, found '7'"},
+    {"game:\n  players: 3\n  stacks: [100, 200]",
+     "bad.yaml: game.stacks: expected one value for every seat or 3 values (game.players), found 2"},
+    {"game:\n  stacks: [100, {a: 1}]",
+     "bad.yaml:2:17: game.stacks: expected a single value in the list, found a mapping"},
+    {"game:\n  stacks: 0",
+     "bad.yaml:2:11: game.stacks: expected chips from 1 to 1000000000, one value for every seat or a list of one per seat, found '0'"},
+    {"game:\n  small_blind: 200",
+     "bad.yaml: game.small_blind: expected at most game.big_blind (100), found 200"},
+    {"betting:\n  flop:\n    max_raise: 2",
+     "bad.yaml:3:5: unknown key 'betting.flop.max_raise' (did you mean 'max_raises'?)"},
+    {"betting:\n  flpo:\n    max_raises: 2",
+     "bad.yaml:2:3: unknown key 'betting.flpo' (did you mean 'flop'?)"},
+    {"betting:\n  flop: 3",
+     "bad.yaml:2:9: betting.flop: expected a mapping of keys (max_raises, sizes), found '3'"},
+    {"betting:\n  flop:\n    limp: false",
+     "bad.yaml:3:5: unknown key 'betting.flop.limp' (it exists only as betting.preflop.limp)"},
+    {"betting:\n  turn:\n    sizes: [[0.5, huge], [allin]]",
+     "bad.yaml:3:12: betting.turn.sizes: expected pot fractions or allin per raise depth, e.g. [[0.5, 1, allin], [allin]] (raise depth 0: 'huge' is not a pot fraction in (0, 100] or allin), found '0.5, huge | allin'"},
+    {"betting:\n  river:\n    sizes: [[0.5], 1]",
+     "bad.yaml:3:20: betting.river.sizes: expected a list per raise depth, found '1'"},
+    {"betting:\n  river:\n    max_raises: 2\n    sizes: []",
+     "bad.yaml: betting.river.sizes: expected at least one size when max_raises is 2, found none"}};
   for (const Case& c : cases) {
     CAPTURE(c.yaml);
     CHECK(ErrorOf(c.yaml) == c.message);
@@ -131,7 +162,9 @@ TEST_CASE("the resolved config round-trips through YAML with every key present")
   const std::string yaml = ToYaml(c);
   for (const std::string& key : KnownKeys()) {
     CAPTURE(key);
-    CHECK(yaml.find("  " + key.substr(key.find('.') + 1) + ":") != std::string::npos);
+    // Each key on its own line, indented two spaces per level of nesting.
+    const auto depth = static_cast<std::size_t>(std::count(key.begin(), key.end(), '.'));
+    CHECK(yaml.find("\n" + std::string(2 * depth, ' ') + key.substr(key.rfind('.') + 1) + ":") != std::string::npos);
   }
   const Config again = ParseConfig(yaml, "resolved.yaml", {});
   CHECK(ToYaml(again) == yaml);
@@ -142,4 +175,73 @@ TEST_CASE("the resolved config round-trips through YAML with every key present")
   CHECK(IdentityKeys(again) == IdentityKeys(c));
   CHECK(IdentityKeys(c).count("game.name") == 1);
   CHECK(IdentityKeys(c).count("run.num_workers") == 0);  // workers may change on resume
+}
+
+TEST_CASE("no-limit hold'em table and betting abstraction: YAML lists or text, nested keys, overrides") {
+  const Config c = ParseConfig(
+      "game:\n  name: nlhe\n  players: 3\n  stacks: [10000, 5000, 20000]\n  ante: 10\n"
+      "betting:\n  preflop:\n    limp: false\n    max_raises: 2\n    sizes: [[0.5, 1, allin], [allin]]\n"
+      "  flop:\n    sizes: [0.33, allin]\n  river:\n    sizes: \"1 | allin\"\n",
+      "c.yaml", {{"betting.turn.max_raises", "1", "--set"}, {"game.big_blind", "200", "--set"}});
+  CHECK(c.game.name == "nlhe");
+  CHECK(c.game.stacks == std::vector<std::int32_t>{10000, 5000, 20000});
+  const auto& b = c.betting.streets;
+  CHECK_FALSE(b[0].limp);
+  CHECK(b[0].max_raises == 2);
+  CHECK(bp::abstraction::FormatSizes(b[0].sizes) == "0.5, 1, allin | allin");
+  CHECK(bp::abstraction::FormatSizes(b[1].sizes) == "0.33, allin");  // a flat list is one depth
+  CHECK(bp::abstraction::FormatSizes(b[3].sizes) == "1 | allin");
+  CHECK(b[2].max_raises == 1);
+  const auto table = TableOf(c);
+  CHECK(table.players == 3);
+  CHECK(table.stacks[1] == 5000);
+  CHECK(table.big_blind == 200);
+  CHECK(table.ante == 10);
+  // Round trip, and every table and betting key must match to resume.
+  const Config again = ParseConfig(ToYaml(c), "resolved.yaml", {});
+  CHECK(again.betting == c.betting);
+  CHECK(again.game.stacks == c.game.stacks);
+  CHECK(IdentityKeys(again) == IdentityKeys(c));
+  CHECK(IdentityKeys(c).count("betting.flop.sizes") == 1);
+  CHECK(IdentityKeys(c).count("game.stacks") == 1);
+  // One stack for every seat.
+  const Config same = ParseConfig("game:\n  players: 6\n  stacks: 10000\n", "c.yaml", {});
+  CHECK(TableOf(same).stacks[5] == 10000);
+}
+
+namespace {
+// Runs train_blueprint with `args` through the shell; output and exit code.
+std::pair<std::string, int> RunBinary(const std::string& args) {
+  std::FILE* p = ::popen((std::string(TRAIN_BLUEPRINT) + " " + args + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = ::pclose(p);
+  return {out, WEXITSTATUS(status)};
+}
+}  // namespace
+
+TEST_CASE("train_blueprint tree prints the betting tree of an nlhe config; training nlhe is refused clearly") {
+  const std::string path = std::filesystem::temp_directory_path() / ("bp-tree-" + std::to_string(::getpid()) + ".yaml");
+  {
+    std::ofstream out(path);
+    out << "game:\n  name: nlhe\n  stacks: 1000\nbetting:\n";
+    for (const char* street : {"preflop", "flop", "turn", "river"}) out << "  " << street << ":\n    max_raises: 1\n    sizes: allin\n";
+  }
+  const auto [text, rc] = RunBinary("tree --config " + path + " --buckets-per-street 169,10,10,10");
+  CHECK(rc == 0);
+  CHECK(text.find("betting tree: 34 nodes") != std::string::npos);  // the hand-counted tree of betting_tree_test
+  CHECK(text.find(std::to_string(9 * 169 + 3 * 80) + " infoset-actions") != std::string::npos);
+  const auto [smaller, rc2] = RunBinary("tree --config " + path + " --set betting.flop.max_raises=0");
+  CHECK(rc2 == 0);
+  // No flop bets: its 4 decision nodes and 4 terminals become 2 checks.
+  CHECK(smaller.find("betting tree: 28 nodes") != std::string::npos);
+  const auto [refused, rc3] = RunBinary("--config " + path + " --logdir /nonexistent/never");
+  CHECK(rc3 == 2);
+  CHECK(refused.find("training nlhe is not available yet") != std::string::npos);
+  const auto [bad, rc4] = RunBinary("tree --config " + path + " --buckets-per-street 1,2");
+  CHECK(rc4 == 2);
+  CHECK(bad == "error: command line (--buckets-per-street): expected four positive counts such as 169,200,200,200, "
+               "found '1,2'\n");
+  std::filesystem::remove(path);
 }

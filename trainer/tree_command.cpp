@@ -1,0 +1,64 @@
+// `train_blueprint tree`: the betting tree of an nlhe config, summarised.
+#include <fmt/core.h>
+
+#include <array>
+#include <chrono>
+
+#include "abstraction/betting_tree.h"
+#include "trainer/config.h"
+#include "trainer/train_main.h"
+
+namespace bp::trainer {
+namespace {
+
+std::array<std::uint64_t, 4> ParseBucketCounts(const std::string& text) {
+  std::array<std::uint64_t, 4> counts{};
+  std::size_t start = 0;
+  for (int street = 0; street < 4; ++street) {
+    const auto end = text.find(',', start);
+    if ((end == std::string::npos) != (street == 3)) break;
+    const std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::size_t pos = 0;
+    try {
+      counts[static_cast<std::size_t>(street)] = std::stoull(item, &pos);
+    } catch (const std::exception&) {
+      pos = 0;
+    }
+    if (pos == 0 || pos != item.size() || counts[static_cast<std::size_t>(street)] == 0) break;
+    if (street == 3) return counts;
+    start = end + 1;
+  }
+  throw ConfigError(fmt::format("command line (--buckets-per-street): expected four positive counts such as "
+                                "169,200,200,200, found '{}'",
+                                text));
+}
+
+}  // namespace
+
+int PrintTree(const TreeOptions& options) {
+  const std::array<std::uint64_t, 4> buckets = ParseBucketCounts(options.buckets_per_street);
+  const Config config = LoadConfig(options.config_path, options.overrides);
+  if (config.game.name != "nlhe") {
+    throw ConfigError(fmt::format("{}: game.name: expected nlhe for a betting tree, found '{}'", config.source,
+                                  config.game.name));
+  }
+  const abstraction::TableConfig table = TableOf(config);
+  std::string stacks;
+  for (int p = 0; p < table.players; ++p) stacks += (p ? " " : "") + std::to_string(table.stacks[static_cast<std::size_t>(p)]);
+  fmt::print("table: {} players, stacks {} (seat 0 is the button), blinds {}/{}, ante {}\n", table.players, stacks,
+             table.small_blind, table.big_blind, table.ante);
+  constexpr std::array<const char*, 4> kStreets = {"preflop", "flop", "turn", "river"};
+  for (std::size_t s = 0; s < 4; ++s) {
+    const auto& b = config.betting.streets[s];
+    fmt::print("  {:<8} max_raises {}  sizes {}{}\n", kStreets[s], b.max_raises, abstraction::FormatSizes(b.sizes),
+               s == 0 ? (b.limp ? "  limp allowed" : "  no limp") : "");
+  }
+  std::fflush(stdout);
+  const auto start = std::chrono::steady_clock::now();
+  const abstraction::BettingTree tree(table, config.betting);
+  fmt::print("{}built in {:.2f} s\n", tree.FormatSummary(buckets),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return 0;
+}
+
+}  // namespace bp::trainer
