@@ -49,6 +49,31 @@ HandEvaluator::HandEvaluator() {
     card_key_[c] = mult[RankOf(c)] | (1ULL << (32 + 4 * SuitOf(c)));
   }
 
+  // Strengths: every distinct five-card rank, ascending (flushes and not).
+  rank_of_strength_.assign(1, 0);
+  ForEachMultiset(5, [&](const auto& counts) {
+    CardMask hand = 0;
+    int dealt = 0;
+    for (int r = 0; r < kNumRanks; ++r) {
+      for (int k = 0; k < counts[r]; ++k) hand |= MaskOf(MakeCard(r, dealt++ % 4));
+    }
+    rank_of_strength_.push_back(ReferenceEvaluate(hand));
+    if (std::count(counts.begin(), counts.end(), 1) == 5) {  // five distinct ranks: also as a flush
+      CardMask flush = 0;
+      for (int r = 0; r < kNumRanks; ++r) {
+        if (counts[r] == 1) flush |= MaskOf(MakeCard(r, 0));
+      }
+      rank_of_strength_.push_back(ReferenceEvaluate(flush));
+    }
+  });
+  std::sort(rank_of_strength_.begin() + 1, rank_of_strength_.end());
+  rank_of_strength_.erase(std::unique(rank_of_strength_.begin() + 1, rank_of_strength_.end()), rank_of_strength_.end());
+  if (rank_of_strength_.size() != kNumStrengths + 1) throw std::logic_error("expected 7,462 distinct five-card ranks");
+  auto strength_of = [&](HandRank rank) {
+    const auto it = std::lower_bound(rank_of_strength_.begin() + 1, rank_of_strength_.end(), rank);
+    return static_cast<Strength>(it - rank_of_strength_.begin());
+  };
+
   // Non-flush hands: every 7-rank multiset, valued with suits dealt round
   // robin (at most two cards per suit: never a flush).
   std::vector<std::pair<std::uint32_t, HandRank>> entries;
@@ -96,8 +121,8 @@ HandEvaluator::HandEvaluator() {
       break;
     }
   }
-  rank_table_.assign(taken.size() + kRowMask + 1, 0);  // padding: any row's full width stays in bounds
-  for (const auto& [sum, rank] : entries) rank_table_[offset_[sum >> kRowBits] + (sum & kRowMask)] = rank;
+  strength_table_.assign(taken.size() + kRowMask + 1, 0);  // padding: any row's full width stays in bounds
+  for (const auto& [sum, rank] : entries) strength_table_[offset_[sum >> kRowBits] + (sum & kRowMask)] = strength_of(rank);
 
   // Flushes: the best hand from 5 to 7 cards of one suit.
   flush_table_.assign(1u << kNumRanks, 0);
@@ -108,11 +133,11 @@ HandEvaluator::HandEvaluator() {
     for (int r = 0; r < kNumRanks; ++r) {
       if (mask >> r & 1) hand |= MaskOf(MakeCard(r, 0));
     }
-    flush_table_[mask] = ReferenceEvaluate(hand);
+    flush_table_[mask] = strength_of(ReferenceEvaluate(hand));
   }
 }
 
-HandRank HandEvaluator::FlushRank(const Card* cards, std::uint32_t flush) const {
+HandEvaluator::Strength HandEvaluator::FlushStrength(const Card* cards, std::uint32_t flush) const {
   const int suit = std::countr_zero(flush) >> 2;
   std::uint32_t mask = 0;
   for (int i = 0; i < 7; ++i) {
@@ -130,8 +155,8 @@ HandRank HandEvaluator::Evaluate(CardMask hand) const {
 }
 
 std::size_t HandEvaluator::table_bytes() const {
-  return sizeof(card_key_) + flush_table_.size() * sizeof(HandRank) + offset_.size() * sizeof(std::uint32_t) +
-         rank_table_.size() * sizeof(HandRank);
+  return sizeof(card_key_) + flush_table_.size() * sizeof(Strength) + offset_.size() * sizeof(std::uint32_t) +
+         strength_table_.size() * sizeof(Strength) + rank_of_strength_.size() * sizeof(HandRank);
 }
 
 }  // namespace bp::abstraction

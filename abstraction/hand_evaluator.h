@@ -10,7 +10,11 @@
 // distinct among multisets of equal size at every prefix of ranks, the last
 // one exceeding every prefix sum.
 //   flush:     table of 8,192 entries indexed by the flush suit's rank mask
-//   otherwise: rank sum -> row displacement perfect hash -> HandRank
+//   otherwise: rank sum -> row displacement perfect hash -> strength
+// Tables hold a 16-bit strength: the position of the hand's HandRank among
+// all 7,462 distinct five-card ranks (1 = 7-5-4-3-2 high card, 7,462 = royal
+// flush), so higher wins and equal ties exactly as with HandRank; a table of
+// 7,462 HandRanks turns a strength back into a rank and its category.
 // 5- and 6-card hands go to the reference evaluator.
 // Built once by the constructor (tens of milliseconds); immutable and
 // thread-safe afterwards; shared read-only by forked workers.
@@ -32,16 +36,24 @@ class HandEvaluator {
   HandEvaluator(const HandEvaluator&) = delete;
   HandEvaluator& operator=(const HandEvaluator&) = delete;
 
-  // Requires: seven distinct cards.
-  HandRank Evaluate7(const Card* cards) const {
+  using Strength = std::uint16_t;
+  static constexpr int kNumStrengths = 7462;
+
+  // Requires: seven distinct cards. Compare strengths for showdowns and
+  // equities: the fastest path.
+  Strength Strength7(const Card* cards) const {
     // Summed as a tree: three dependent additions instead of seven.
     const std::uint64_t key = ((card_key_[cards[0]] + card_key_[cards[1]]) + (card_key_[cards[2]] + card_key_[cards[3]])) +
                               ((card_key_[cards[4]] + card_key_[cards[5]]) + (card_key_[cards[6]] + kSuitBias));
     const auto flush = static_cast<std::uint32_t>(key >> 32) & 0x8888u;
-    if (flush != 0) [[unlikely]] return FlushRank(cards, flush);
+    if (flush != 0) [[unlikely]] return FlushStrength(cards, flush);
     const auto sum = static_cast<std::uint32_t>(key);
-    return rank_table_[offset_[sum >> kRowBits] + (sum & kRowMask)];
+    return strength_table_[offset_[sum >> kRowBits] + (sum & kRowMask)];
   }
+  // Requires: seven distinct cards.
+  HandRank Evaluate7(const Card* cards) const { return rank_of_strength_[Strength7(cards)]; }
+  // Requires: 1 <= strength <= kNumStrengths.
+  HandRank RankOfStrength(Strength strength) const { return rank_of_strength_[strength]; }
   // Requires: 5 to 7 cards.
   HandRank Evaluate(CardMask hand) const;
 
@@ -53,12 +65,13 @@ class HandEvaluator {
   static constexpr int kRowBits = 11;
   static constexpr std::uint32_t kRowMask = (1u << kRowBits) - 1;
 
-  HandRank FlushRank(const Card* cards, std::uint32_t flush) const;
+  Strength FlushStrength(const Card* cards, std::uint32_t flush) const;
 
   std::array<std::uint64_t, kNumCards> card_key_{};
-  std::vector<HandRank> flush_table_;       // 13-bit rank mask -> rank
+  std::vector<Strength> flush_table_;       // 13-bit rank mask -> strength
   std::vector<std::uint32_t> offset_;       // rank sum >> kRowBits -> displacement
-  std::vector<HandRank> rank_table_;
+  std::vector<Strength> strength_table_;    // displaced rank sums -> strength
+  std::vector<HandRank> rank_of_strength_;  // strength -> HandRank; [0] unused
 };
 
 }  // namespace bp::abstraction
