@@ -28,3 +28,28 @@ TEST_CASE("fast evaluator: flushes, straight flushes and wheels through the flus
     CHECK(fast.Evaluate(m) == ReferenceEvaluate(m));
   }
 }
+
+TEST_CASE("strengths: 7,462 ascending ranks, and comparing strengths compares hands exactly as HandRank does") {
+  const HandEvaluator fast;
+  for (int s = 1; s < HandEvaluator::kNumStrengths; ++s) REQUIRE(fast.RankOfStrength(s) < fast.RankOfStrength(s + 1));
+  CHECK(CategoryOf(fast.RankOfStrength(1)) == HandCategory::kHighCard);
+  CHECK(CategoryOf(fast.RankOfStrength(HandEvaluator::kNumStrengths)) == HandCategory::kStraightFlush);
+  bp::solver::Rng rng(13);
+  auto deal = [&](std::array<Card, 7>& h) {
+    CardMask used = 0;
+    for (Card& c : h) {
+      do c = static_cast<Card>(rng.UniformBelow(52));
+      while (used & MaskOf(c));
+      used |= MaskOf(c);
+    }
+  };
+  for (int trial = 0; trial < 200000; ++trial) {
+    std::array<Card, 7> a, b;
+    deal(a);
+    deal(b);
+    const auto sa = fast.Strength7(a.data()), sb = fast.Strength7(b.data());
+    REQUIRE(fast.RankOfStrength(sa) == fast.Evaluate7(a.data()));
+    REQUIRE((sa < sb) == (fast.Evaluate7(a.data()) < fast.Evaluate7(b.data())));
+    REQUIRE((sa == sb) == (fast.Evaluate7(a.data()) == fast.Evaluate7(b.data())));
+  }
+}
