@@ -21,13 +21,9 @@
 
 #include "abstraction/betting_abstraction.h"
 #include "abstraction/nlhe_state.h"
+#include "trainer/yaml_schema.h"
 
 namespace bp::trainer {
-
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // An interval counted in iterations or in seconds; 0 of either means off.
 struct Interval {
@@ -83,13 +79,6 @@ struct Config {
   } logging;
 };
 
-// One override "key.path=value" and where it came from (for messages).
-struct Override {
-  std::string key;
-  std::string value;
-  std::string origin;  // e.g. "--batch-size" or "--set"
-};
-
 // Reads and validates `path` with `overrides` applied on top.
 Config LoadConfig(const std::string& path, const std::vector<Override>& overrides);
 // Validates YAML text (for tests and for configs embedded in checkpoints).
@@ -100,8 +89,8 @@ std::string ToYaml(const Config& config);
 std::map<std::string, std::string> IdentityKeys(const Config& config);
 // The no-limit hold'em table of a config (seat 0 is the button).
 abstraction::TableConfig TableOf(const Config& config);
-// "90s", "30m", "8h", "1.5h", "250ms" or plain seconds; throws std::invalid_argument.
-double ParseDurationSeconds(const std::string& text);
+// The text of a config file; ConfigError naming it if it cannot be read.
+std::string ReadConfigFile(const std::string& path);
 // Every key path the schema knows, e.g. "run.batch_size".
 std::vector<std::string> KnownKeys();
 
