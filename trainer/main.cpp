@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "abstraction/bucket_file.h"
 #include "ipc/ipc_error.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
   TrainOptions train;
-  std::string iters, time_budget, num_workers, batch_size, logdir, seed, checkpoint_interval;
+  std::string iters, time_budget, num_workers, batch_size, logdir, seed, checkpoint_interval, buckets;
   std::vector<std::string> sets;
   bool deterministic = false, pin = false;
   app.add_option("--config", train.config_path, "YAML config file (configs/*.yaml); optional with --resume-from");
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
                  "Worker processes; 0 = one per available core, respecting affinity and cgroup quota "
                  "(run.num_workers)");
   app.add_option("--batch-size", batch_size, "Iterations per batch sent to a worker (run.batch_size)");
+  app.add_option("--buckets", buckets, "Card abstraction file from build_buckets (abstraction.buckets; nlhe only)");
   app.add_option("--logdir", logdir, "Run directory: train.log, metrics.jsonl, checkpoints/ (logging.logdir)");
   app.add_option("--seed", seed, "Random seed (run.seed)");
   app.add_option("--checkpoint-interval", checkpoint_interval,
@@ -76,6 +78,9 @@ int main(int argc, char** argv) {
   tree_cmd->add_option("--buckets-per-street", tree.buckets_per_street,
                        "Card buckets on the preflop, flop, turn and river, for the table size")
       ->capture_default_str();
+  std::string tree_buckets;
+  tree_cmd->add_option("--buckets", tree_buckets,
+                       "Take the bucket counts from this build_buckets file (abstraction.buckets)");
   tree_cmd->add_option("--set", tree_sets, "Override any config key: --set betting.flop.max_raises=1 (repeatable)");
 
   try {
@@ -87,6 +92,7 @@ int main(int argc, char** argv) {
   try {
     if (*inspect_cmd) return Inspect(inspect);
     if (*tree_cmd) {
+      if (!tree_buckets.empty()) tree.overrides.push_back({"abstraction.buckets", tree_buckets, "--buckets"});
       for (const std::string& s : tree_sets) tree.overrides.push_back(ParseSetFlag(s));
       return PrintTree(tree);
     }
@@ -98,6 +104,7 @@ int main(int argc, char** argv) {
     add(num_workers, "run.num_workers", "--num-workers");
     add(batch_size, "run.batch_size", "--batch-size");
     add(logdir, "logging.logdir", "--logdir");
+    add(buckets, "abstraction.buckets", "--buckets");
     add(seed, "run.seed", "--seed");
     add(checkpoint_interval, "checkpoint.interval", "--checkpoint-interval");
     if (deterministic) add("true", "run.deterministic", "--deterministic");
@@ -109,6 +116,9 @@ int main(int argc, char** argv) {
     }
     return Train(train);
   } catch (const ConfigError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  } catch (const bp::abstraction::AssetError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;
   } catch (const CheckpointError& e) {

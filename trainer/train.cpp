@@ -82,6 +82,11 @@ int Train(const TrainOptions& options) {
   Config config = options.config_path.empty()
                       ? ParseConfig(resume->config_yaml, resumed_path.string() + " (its config)", overrides)
                       : LoadConfig(options.config_path, overrides);
+  if (config.game.name != "nlhe" && !config.abstraction.buckets.empty()) {
+    throw ConfigError(fmt::format("{}: abstraction.buckets: {} has no card abstraction (bucket files are for nlhe), "
+                                  "found '{}'",
+                                  config.source, config.game.name, config.abstraction.buckets));
+  }
   if (config.game.name == "nlhe") {
     throw ConfigError(fmt::format("{}: game.name: training nlhe is not available yet (kuhn and leduc are); "
                                   "'train_blueprint tree --config {}' prints its betting tree",

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "abstraction/betting_tree.h"
+#include "abstraction/bucket_file.h"
 #include "trainer/config.h"
 #include "trainer/train_main.h"
 
@@ -36,15 +37,24 @@ std::array<std::uint64_t, 4> ParseBucketCounts(const std::string& text) {
 }  // namespace
 
 int PrintTree(const TreeOptions& options) {
-  const std::array<std::uint64_t, 4> buckets = ParseBucketCounts(options.buckets_per_street);
+  std::array<std::uint64_t, 4> buckets = ParseBucketCounts(options.buckets_per_street);
   const Config config = LoadConfig(options.config_path, options.overrides);
+  if (!config.abstraction.buckets.empty()) {
+    const abstraction::BucketFile file = abstraction::BucketFile::Open(config.abstraction.buckets);
+    for (int s = 0; s < 4; ++s) buckets[static_cast<std::size_t>(s)] = file.buckets(s);
+    fmt::print("card abstraction: {} ({} / {} / {} / {} buckets, fingerprint {:016x})\n", file.path(), buckets[0],
+               buckets[1], buckets[2], buckets[3], file.fingerprint());
+  }
   if (config.game.name != "nlhe") {
     throw ConfigError(fmt::format("{}: game.name: expected nlhe for a betting tree, found '{}'", config.source,
                                   config.game.name));
   }
   const abstraction::TableConfig table = TableOf(config);
   std::string stacks;
-  for (int p = 0; p < table.players; ++p) stacks += (p ? " " : "") + std::to_string(table.stacks[static_cast<std::size_t>(p)]);
+  for (int p = 0; p < table.players; ++p) {
+    if (p > 0) stacks += ' ';
+    stacks += std::to_string(table.stacks[static_cast<std::size_t>(p)]);
+  }
   fmt::print("table: {} players, stacks {} (seat 0 is the button), blinds {}/{}, ante {}\n", table.players, stacks,
              table.small_blind, table.big_blind, table.ante);
   constexpr std::array<const char*, 4> kStreets = {"preflop", "flop", "turn", "river"};

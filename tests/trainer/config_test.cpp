@@ -1,3 +1,4 @@
+#include "trainer/bucket_config.h"
 #include "trainer/config.h"
 
 #include <doctest/doctest.h>
@@ -164,7 +165,11 @@ TEST_CASE("the resolved config round-trips through YAML with every key present")
     CAPTURE(key);
     // Each key on its own line, indented two spaces per level of nesting.
     const auto depth = static_cast<std::size_t>(std::count(key.begin(), key.end(), '.'));
-    CHECK(yaml.find("\n" + std::string(2 * depth, ' ') + key.substr(key.rfind('.') + 1) + ":") != std::string::npos);
+    std::string line = "\n";
+    line.append(2 * depth, ' ');
+    line += key.substr(key.rfind('.') + 1);
+    line += ':';
+    CHECK(yaml.find(line) != std::string::npos);
   }
   const Config again = ParseConfig(yaml, "resolved.yaml", {});
   CHECK(ToYaml(again) == yaml);
@@ -244,4 +249,48 @@ TEST_CASE("train_blueprint tree prints the betting tree of an nlhe config; train
   CHECK(bad == "error: command line (--buckets-per-street): expected four positive counts such as 169,200,200,200, "
                "found '1,2'\n");
   std::filesystem::remove(path);
+}
+
+TEST_CASE("build_buckets config: defaults, shipped configs, exact messages, and the command line") {
+  const BucketConfig defaults = ParseBucketConfig("", "b.yaml", {});
+  CHECK(defaults.buckets == std::array<int, 4>{169, 200, 200, 200});
+  const BucketConfig small = LoadBucketConfig(std::string(CONFIG_DIR) + "/abstraction_small.yaml", {});
+  CHECK(small.buckets == std::array<int, 4>{169, 50, 50, 50});
+  CHECK(small.out == "assets/buckets_small.bin");
+  const BucketConfig big = LoadBucketConfig(std::string(CONFIG_DIR) + "/abstraction_200.yaml",
+                                            {{"buckets.river", "300", "--k-river"}});
+  CHECK(big.buckets == std::array<int, 4>{169, 200, 200, 300});
+  CHECK(ParseBucketConfig(ToYaml(big), "again.yaml", {}).buckets == big.buckets);
+  auto error_of = [](const std::string& yaml, const std::vector<Override>& overrides = {}) {
+    try {
+      ParseBucketConfig(yaml, "b.yaml", overrides);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(error_of("buckets:\n  preflop: 200") == "b.yaml:2:12: buckets.preflop: expected an integer from 1 to 169, found '200'");
+  CHECK(error_of("buckets:\n  trun: 5") == "b.yaml:2:3: unknown key 'buckets.trun' (did you mean 'turn'?)");
+  CHECK(error_of("kmeans:\n  tolerance: small") == "b.yaml:2:14: kmeans.tolerance: expected a number from 0 to 1, found 'small'");
+  CHECK(error_of("features:\n  histogram_bins: 1") == "b.yaml:2:19: features.histogram_bins: expected an integer from 2 to 255, found '1'");
+  CHECK(error_of("", {{"buckets.flop", "0", "--k-flop"}}) == "command line (--k-flop): buckets.flop: expected an integer from 1 to 65536, found '0'");
+  CHECK(error_of("kmean:\n  restarts: 2") == "b.yaml:1:1: unknown section 'kmean' (did you mean 'kmeans'?); sections are buckets, features, kmeans, build");
+
+  const std::string bb = BUILD_BUCKETS;
+  const auto run = [&](const std::string& args) {
+    std::FILE* p = ::popen((bb + " " + args + " 2>&1").c_str(), "r");
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    return std::pair<std::string, int>{out, WEXITSTATUS(::pclose(p))};
+  };
+  const auto [printed, rc] = run("--config " + std::string(CONFIG_DIR) + "/abstraction_small.yaml --k-turn 70 --print-config");
+  CHECK(rc == 0);
+  CHECK(printed.find("  turn: 70\n") != std::string::npos);
+  const auto [bad, rc2] = run("--config " + std::string(CONFIG_DIR) + "/abstraction_small.yaml --k-preflop 170");
+  CHECK(rc2 == 2);
+  CHECK(bad == "error: command line (--k-preflop): buckets.preflop: expected an integer from 1 to 169, found '170'\n");
+  const auto [missing, rc3] = run("--config /nonexistent.yaml");
+  CHECK(rc3 == 2);
+  CHECK(missing == "error: /nonexistent.yaml: cannot read config file: No such file or directory\n");
 }
