@@ -5,7 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <unistd.h>
+
+#include <csignal>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -14,6 +19,22 @@
 #include "trainer/build_buckets.h"
 
 using namespace bp::trainer;
+
+namespace {
+
+// Stages finished so far are already in OUT.parts/ (each written to a
+// temporary file and renamed), so an interrupted build just says so and ends.
+// The message is composed before the handler is installed (a signal handler
+// may only write and exit).
+char interrupt_message[1024];
+std::size_t interrupt_message_size = 0;
+
+void OnInterrupt(int sig) {
+  [[maybe_unused]] const auto n = ::write(STDERR_FILENO, interrupt_message, interrupt_message_size);
+  ::_exit(128 + sig);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -66,6 +87,13 @@ int main(int argc, char** argv) {
       fmt::print("{}", ToYaml(config));
       return 0;
     }
+    const std::string message = fmt::format(
+        "\nbuild_buckets: interrupted; finished stages are kept in {}.parts/, run the same command again to go on\n",
+        config.out);
+    interrupt_message_size = std::min(message.size(), sizeof interrupt_message);
+    std::memcpy(interrupt_message, message.data(), interrupt_message_size);
+    std::signal(SIGINT, OnInterrupt);
+    std::signal(SIGTERM, OnInterrupt);
     const BuildReport r = BuildBuckets(config, stdout, keep_parts);
     fmt::print("\n{:<8} {:>12} {:>8} {:>14} {:>10}\n", "street", "classes", "buckets", "error", "time");
     constexpr const char* kNames[] = {"preflop", "flop", "turn", "river"};
