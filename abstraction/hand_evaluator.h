@@ -52,6 +52,18 @@ class HandEvaluator {
   }
   // Requires: seven distinct cards.
   HandRank Evaluate7(const Card* cards) const { return rank_of_strength_[Strength7(cards)]; }
+
+  // Incremental use, for enumerations that share cards across hands: the
+  // key of a hand is the sum of its cards' keys; StrengthOfKey takes the
+  // sum of seven cards' keys and, for the rare flush, the cards themselves.
+  std::uint64_t CardKey(Card c) const { return card_key_[c]; }
+  Strength StrengthOfKey(std::uint64_t seven_card_key, const Card* cards) const {
+    const std::uint64_t key = seven_card_key + kSuitBias;
+    const auto flush = static_cast<std::uint32_t>(key >> 32) & 0x8888u;
+    if (flush != 0) [[unlikely]] return FlushStrength(cards, flush);
+    const auto sum = static_cast<std::uint32_t>(key);
+    return strength_table_[offset_[sum >> kRowBits] + (sum & kRowMask)];
+  }
   // Requires: 1 <= strength <= kNumStrengths.
   HandRank RankOfStrength(Strength strength) const { return rank_of_strength_[strength]; }
   // Requires: 5 to 7 cards.

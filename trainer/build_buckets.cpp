@@ -21,6 +21,7 @@
 #include "abstraction/card_features.h"
 #include "abstraction/kmeans.h"
 #include "trainer/proc_stats.h"
+#include "trainer/task_pool.h"
 
 namespace bp::trainer {
 namespace {
@@ -33,65 +34,6 @@ constexpr std::array<const char*, 4> kStreetNames = {"preflop", "flop", "turn", 
 
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string Duration(double s) {
-  if (s < 90) return fmt::format("{:.0f}s", s);
-  if (s < 5400) return fmt::format("{:.0f}m{:02.0f}s", std::floor(s / 60), std::fmod(s, 60));
-  return fmt::format("{:.0f}h{:02.0f}m", std::floor(s / 3600), std::fmod(s / 60, 60));
-}
-
-// Runs tasks on `threads` compute threads; the calling thread waits and, if
-// given a label, reports progress with an ETA.
-class Pool {
- public:
-  Pool(int threads, std::FILE* out) : threads_(threads), out_(out), tty_(::isatty(::fileno(out)) != 0) {}
-
-  void Run(std::size_t tasks, const std::function<void(std::size_t)>& body, const std::string& label = "") {
-    std::atomic<std::size_t> next{0}, done{0};
-    auto work = [&] {
-      for (std::size_t t; (t = next.fetch_add(1)) < tasks;) {
-        body(t);
-        done.fetch_add(1);
-      }
-    };
-    std::vector<std::thread> threads;
-    const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads_), std::max<std::size_t>(tasks, 1)));
-    for (int i = 0; i < n; ++i) threads.emplace_back(work);
-    const auto start = Clock::now();
-    auto last_line = start;
-    while (!label.empty() && done.load() < tasks) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(tty_ ? 200 : 500));
-      const std::size_t d = done.load();
-      const double elapsed = Since(start);
-      const double frac = static_cast<double>(d) / static_cast<double>(tasks);
-      const std::string eta = d == 0 ? "?" : Duration(elapsed / frac - elapsed);
-      if (tty_) {
-        const int width = 30, filled = static_cast<int>(frac * width);
-        fmt::print(out_, "\r  {:<22} [{}{}] {:5.1f}%  {} elapsed, ETA {}   ", label, std::string(static_cast<std::size_t>(filled), '#'),
-                   std::string(static_cast<std::size_t>(width - filled), '.'), 100 * frac, Duration(elapsed), eta);
-        std::fflush(out_);
-      } else if (Since(last_line) >= 10) {
-        fmt::print(out_, "  {}: {:.1f}%, {} elapsed, ETA {}\n", label, 100 * frac, Duration(elapsed), eta);
-        std::fflush(out_);
-        last_line = Clock::now();
-      }
-    }
-    for (auto& t : threads) t.join();
-    if (!label.empty()) {
-      if (tty_) fmt::print(out_, "\r{}\r", std::string(100, ' '));
-      fmt::print(out_, "  {}: done in {}\n", label, Duration(Since(start)));
-      std::fflush(out_);
-    }
-  }
-
-  abstraction::ParallelFor AsParallelFor() {
-    return [this](std::size_t tasks, const std::function<void(std::size_t)>& body) { Run(tasks, body); };
-  }
-
- private:
-  int threads_;
-  std::FILE* out_;
-  bool tty_;
-};
 
 // Finished stages of an interrupted build: OUT.parts/NAME, a header line
 // naming what was computed (the key), then the raw array.
@@ -190,7 +132,7 @@ void OrderByMean(std::vector<std::uint16_t>& labels, int k, const float* mean) {
 // assign every class. Returns the mean EMD in equity units.
 template <class Count>
 double ClusterHistograms(const char* street, const Count* hist, const float* mean, std::uint64_t n, int bins,
-                         const BucketConfig& config, int k, Pool& pool, std::FILE* out,
+                         const BucketConfig& config, int k, TaskPool& pool, std::FILE* out,
                          std::vector<std::uint16_t>& labels) {
   const int stride = abstraction::PaddedStride(bins);
   const auto sample = Sample(n, config.sample, config.seed ^ (0x5851F42D4C957F2DULL * (static_cast<std::uint64_t>(k) + bins)));
@@ -207,7 +149,7 @@ double ClusterHistograms(const char* street, const Count* hist, const float* mea
       [&](int restart, int iteration, double error, double moved) {
         if (iteration % 5 == 0 || moved < config.tolerance) {
           fmt::print(out, "    restart {} iteration {:3}: EMD {:.5f}, {:.2f}% moved, {}\n", restart + 1, iteration,
-                     error / bins, 100 * moved, Duration(Since(fit_start)));
+                     error / bins, 100 * moved, FormatDuration(Since(fit_start)));
           std::fflush(out);
         }
       });
@@ -243,7 +185,7 @@ BuildReport BuildBuckets(const BucketConfig& config, std::FILE* out, bool keep_p
   BuildReport report;
   const auto start = Clock::now();
   report.threads = config.threads > 0 ? config.threads : AvailableCores();
-  Pool pool(report.threads, out);
+  TaskPool pool(report.threads, out);
   const Parts parts(fs::path(config.out + ".parts"));
   const int bins = config.histogram_bins;
   const abstraction::HoldemIndexer indexer(abstraction::IsomorphismMode::kBoardAsSet);

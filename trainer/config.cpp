@@ -86,7 +86,7 @@ const YamlSchema<Config>& Schema() {
   static const YamlSchema<Config> schema([] {
     std::vector<Field<Config>> f;
     f.push_back({"game.name",
-                 [](const std::string& s, Config& c) { c.game.name = ParseEnum(s, {"kuhn", "leduc", "nlhe"}); },
+                 [](const std::string& s, Config& c) { c.game.name = ParseEnum(s, {"kuhn", "leduc", "nlhe_preflop", "nlhe"}); },
                  [](const Config& c) { return c.game.name; }, true});
     f.push_back({"game.players",
                  [](const std::string& s, Config& c) { c.game.players = static_cast<int>(ParseUInt(s, 2, 6)); },
@@ -101,6 +101,12 @@ const YamlSchema<Config>& Schema() {
                  [](const Config& c) { return std::to_string(c.game.ante); }, true});
     f.push_back({"abstraction.buckets", [](const std::string& s, Config& c) { c.abstraction.buckets = s; },
                  [](const Config& c) { return c.abstraction.buckets; }, true});
+    f.push_back({"abstraction.preflop_equity",
+                 [](const std::string& s, Config& c) {
+                   if (s.empty()) throw Expected{"a file path"};
+                   c.abstraction.preflop_equity = s;
+                 },
+                 [](const Config& c) { return c.abstraction.preflop_equity; }});
     AddStreetFields(f, 0, "preflop");
     AddStreetFields(f, 1, "flop");
     AddStreetFields(f, 2, "turn");

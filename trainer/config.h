@@ -39,7 +39,7 @@ struct Config {
   std::string source;  // the YAML file it came from
 
   struct Game {
-    std::string name = "leduc";  // kuhn | leduc | nlhe
+    std::string name = "leduc";  // kuhn | leduc | nlhe_preflop | nlhe
     // No-limit hold'em table (chips); unused by kuhn and leduc.
     int players = 2;
     std::vector<std::int32_t> stacks = {20000};  // one for every seat, or one per seat
@@ -49,6 +49,8 @@ struct Config {
   } game;
   struct Abstraction {
     std::string buckets;  // card-abstraction file; not used by kuhn and leduc
+    // Exact preflop all-in equities (nlhe_preflop); computed and cached here if missing.
+    std::string preflop_equity = "assets/preflop_equity.bin";
   } abstraction;
   abstraction::BettingAbstraction betting = DefaultBetting();  // nlhe only
   struct Solver {

@@ -164,16 +164,29 @@ class Coordinator : public CoordinatorBase {
 
   // Runs to the end; returns the process exit code.
   int Run();
+  ~Coordinator() override { JoinEvaluation(); }
 
  protected:
   void ForkWorker(std::uint32_t index) override;
 
  private:
   std::optional<double> Exploitability() const;
+  // Exploitability on a background thread, from a snapshot of the strategy
+  // sums taken by the coordinator (the single writer), so that a slow exact
+  // evaluation never stalls applying and refilling. One at a time; joined
+  // before every fork.
+  void StartEvaluation();
+  std::optional<double> PollEvaluation();
+  void JoinEvaluation();
 
   const G& game_;
   solver::TableLayout layout_;
   std::optional<typename EvaluatorFor<G>::type> evaluator_;  // built once, in Run
+  std::thread eval_thread_;
+  std::vector<double> eval_snapshot_;
+  std::atomic<bool> eval_done_{false};
+  double eval_result_ = 0;
+  bool eval_pending_ = false;  // started and its result not yet taken
 };
 
 std::string AbstractionFingerprint(const std::string& game_name, const solver::TableLayout& layout);

@@ -12,6 +12,7 @@ namespace bp::trainer {
 template <solver::Game G>
 void Coordinator<G>::ForkWorker(std::uint32_t index) {
   JoinCheckpointWriter();  // fork only from a single-threaded process
+  if (eval_thread_.joinable()) eval_thread_.join();
   WorkerContext ctx{index,
                     ::getpid(),
                     config_.run.pin_workers ? static_cast<int>(index % std::thread::hardware_concurrency()) : -1,
@@ -40,6 +41,34 @@ std::optional<double> Coordinator<G>::Exploitability() const {
   } else {
     return std::nullopt;
   }
+}
+
+template <solver::Game G>
+void Coordinator<G>::StartEvaluation() {
+  if constexpr (solver::EnumerableGame<G>) {
+    if (eval_pending_) return;
+    eval_snapshot_.assign(strategy_, strategy_ + layout_.num_entries());
+    eval_done_.store(false);
+    eval_pending_ = true;
+    eval_thread_ = std::thread([this] {
+      eval_result_ = evaluator_->Exploitability(solver::TabularPolicy::Average(layout_, eval_snapshot_));
+      eval_done_.store(true, std::memory_order_release);
+    });
+  }
+}
+
+template <solver::Game G>
+std::optional<double> Coordinator<G>::PollEvaluation() {
+  if (!eval_pending_ || !eval_done_.load(std::memory_order_acquire)) return std::nullopt;
+  if (eval_thread_.joinable()) eval_thread_.join();
+  eval_pending_ = false;
+  return eval_result_;
+}
+
+template <solver::Game G>
+void Coordinator<G>::JoinEvaluation() {
+  if (eval_thread_.joinable()) eval_thread_.join();
+  eval_pending_ = false;
 }
 
 template <solver::Game G>
@@ -76,9 +105,12 @@ int Coordinator<G>::Run() {
     const double now = Elapsed();
     if (config_.logging.exploitability_interval_s > 0 &&
         now - last_exploitability_t_ >= config_.logging.exploitability_interval_s) {
-      exploitability = Exploitability();
+      StartEvaluation();
       last_exploitability_t_ = now;
-      if (exploitability) last_exploitability_ = exploitability;
+    }
+    if (auto result = PollEvaluation()) {
+      exploitability = result;
+      last_exploitability_ = result;
     }
     if (now - last_metrics_t_ >= config_.logging.metrics_interval_s) {
       WriteMetrics(false, exploitability);
@@ -95,6 +127,7 @@ int Coordinator<G>::Run() {
     if (applied == 0) Sleep();
   }
   StopWorkers();
+  JoinEvaluation();
   last_exploitability_ = Exploitability();
   StartCheckpoint(true);
   JoinCheckpointWriter();

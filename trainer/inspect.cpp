@@ -248,6 +248,10 @@ int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
     return 0;
   }
   if (config.game.name == "kuhn") return PrintInfoset(abstraction::KuhnPoker(), ckpt, options.infoset);
+  if (config.game.name == "nlhe_preflop") {
+    const auto names_only = abstraction::PreflopEquity::Empty();
+    return PrintInfoset(MakePreflopGame(config, names_only), ckpt, options.infoset);
+  }
   return PrintInfoset(abstraction::LeducHoldem(), ckpt, options.infoset);
 }
 

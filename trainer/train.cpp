@@ -5,6 +5,9 @@
 
 #include "abstraction/kuhn.h"
 #include "abstraction/leduc.h"
+#include "abstraction/preflop_game.h"
+#include "trainer/proc_stats.h"
+#include "trainer/task_pool.h"
 #include "trainer/checkpoint.h"
 #include "trainer/coordinator.h"
 #include "trainer/run_log.h"
@@ -51,8 +54,7 @@ std::pair<CheckpointData, std::filesystem::path> FindCheckpoint(const std::files
 }
 
 template <class G>
-int RunGame(const Config& config, std::optional<CheckpointData> resume, RunLog& log) {
-  G game;
+int RunGame(const G& game, const Config& config, std::optional<CheckpointData> resume, RunLog& log) {
   if (resume) {
     const std::string now = AbstractionFingerprint(config.game.name, solver::TableLayout(game));
     if (now != resume->abstraction_fingerprint) {
@@ -65,6 +67,28 @@ int RunGame(const Config& config, std::optional<CheckpointData> resume, RunLog& 
 }
 
 }  // namespace
+
+abstraction::PreflopEquity LoadOrBuildPreflopEquity(const std::string& path, RunLog& log) {
+  if (std::filesystem::exists(path)) return abstraction::PreflopEquity::Load(path);
+  log.Info("computing the exact preflop all-in equity of every matchup (93,769 classes over all boards, a few "
+           "minutes on 2 cores); cached in {}", path);
+  const abstraction::HandEvaluator evaluator;
+  TaskPool pool(AvailableCores(), stderr);
+  abstraction::PreflopEquity equity = abstraction::PreflopEquity::Compute(evaluator, [&](std::size_t tasks, const std::function<void(std::size_t)>& body) {
+    pool.Run(tasks, body, "preflop equities");
+  });
+  if (std::filesystem::path(path).has_parent_path()) std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  equity.Save(path);
+  return equity;
+}
+
+abstraction::PreflopGame MakePreflopGame(const Config& config, const abstraction::PreflopEquity& equity) {
+  try {
+    return abstraction::PreflopGame(TableOf(config), config.betting, equity);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("{}: {}", config.source, e.what()));
+  }
+}
 
 int Train(const TrainOptions& options) {
   RunLog log;
@@ -116,8 +140,12 @@ int Train(const TrainOptions& options) {
   if (resume) log.Info("resuming from {}", resumed_path.string());
   log.Info("config {}, logs in {}", config.source, config.logging.logdir);
   InstallSignalHandlers();
-  if (config.game.name == "kuhn") return RunGame<abstraction::KuhnPoker>(config, std::move(resume), log);
-  return RunGame<abstraction::LeducHoldem>(config, std::move(resume), log);
+  if (config.game.name == "kuhn") return RunGame(abstraction::KuhnPoker(), config, std::move(resume), log);
+  if (config.game.name == "nlhe_preflop") {
+    const abstraction::PreflopEquity equity = LoadOrBuildPreflopEquity(config.abstraction.preflop_equity, log);
+    return RunGame(MakePreflopGame(config, equity), config, std::move(resume), log);
+  }
+  return RunGame(abstraction::LeducHoldem(), config, std::move(resume), log);
 }
 
 }  // namespace bp::trainer

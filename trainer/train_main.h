@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "abstraction/preflop_game.h"
 #include "trainer/config.h"
 
 namespace bp::trainer {
@@ -19,6 +20,13 @@ struct TrainOptions {
 };
 
 int Train(const TrainOptions& options);
+
+class RunLog;
+// The preflop equity table at `path`, or computed on every core and saved
+// there when the file does not exist.
+abstraction::PreflopEquity LoadOrBuildPreflopEquity(const std::string& path, RunLog& log);
+// The nlhe_preflop game of a config; ConfigError if the config does not describe one.
+abstraction::PreflopGame MakePreflopGame(const Config& config, const abstraction::PreflopEquity& equity);
 
 struct InspectOptions {
   std::string target;           // LOGDIR or checkpoint file

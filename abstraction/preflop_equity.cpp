@@ -1,0 +1,178 @@
+#include "abstraction/preflop_equity.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/core.h>
+
+#include "abstraction/bucket_file.h"
+#include "abstraction/hand_indexer.h"
+
+namespace bp::abstraction {
+namespace {
+
+constexpr char kMagic[8] = {'B', 'P', 'E', 'Q', 'T', 'Y', '0', '1'};
+constexpr std::uint32_t kVersion = 1;
+
+std::uint64_t Fnv(std::uint64_t h, const void* data, std::size_t n) {
+  const auto* p = static_cast<const std::uint8_t*>(data);
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+  return h;
+}
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+
+// 2 * wins + ties of hand a against hand b over every board of the other 48 cards.
+std::uint64_t Score(const HandEvaluator& ev, Card a0, Card a1, Card b0, Card b1) {
+  std::array<Card, 48> rest;
+  int n = 0;
+  const CardMask used = MaskOf(a0) | MaskOf(a1) | MaskOf(b0) | MaskOf(b1);
+  for (int c = 0; c < kNumCards; ++c) {
+    if (!(used & MaskOf(static_cast<Card>(c)))) rest[static_cast<std::size_t>(n++)] = static_cast<Card>(c);
+  }
+  std::array<std::uint64_t, 48> key;
+  for (int i = 0; i < 48; ++i) key[static_cast<std::size_t>(i)] = ev.CardKey(rest[static_cast<std::size_t>(i)]);
+  const std::uint64_t ka = ev.CardKey(a0) + ev.CardKey(a1);
+  const std::uint64_t kb = ev.CardKey(b0) + ev.CardKey(b1);
+  Card ha[7] = {a0, a1, 0, 0, 0, 0, 0};
+  Card hb[7] = {b0, b1, 0, 0, 0, 0, 0};
+  std::uint64_t score = 0;
+  for (int i = 0; i < 48; ++i) {
+    ha[2] = hb[2] = rest[static_cast<std::size_t>(i)];
+    const std::uint64_t k1 = key[static_cast<std::size_t>(i)];
+    for (int j = i + 1; j < 48; ++j) {
+      ha[3] = hb[3] = rest[static_cast<std::size_t>(j)];
+      const std::uint64_t k2 = k1 + key[static_cast<std::size_t>(j)];
+      for (int k = j + 1; k < 48; ++k) {
+        ha[4] = hb[4] = rest[static_cast<std::size_t>(k)];
+        const std::uint64_t k3 = k2 + key[static_cast<std::size_t>(k)];
+        for (int l = k + 1; l < 48; ++l) {
+          ha[5] = hb[5] = rest[static_cast<std::size_t>(l)];
+          const std::uint64_t k4 = k3 + key[static_cast<std::size_t>(l)];
+          for (int m = l + 1; m < 48; ++m) {
+            ha[6] = hb[6] = rest[static_cast<std::size_t>(m)];
+            const std::uint64_t board = k4 + key[static_cast<std::size_t>(m)];
+            const auto sa = ev.StrengthOfKey(board + ka, ha);
+            const auto sb = ev.StrengthOfKey(board + kb, hb);
+            score += sa > sb ? 2u : sa == sb ? 1u : 0u;
+          }
+        }
+      }
+    }
+  }
+  return score;
+}
+
+}  // namespace
+
+PreflopEquity PreflopEquity::Compute(const HandEvaluator& evaluator, const ParallelFor& parallel) {
+  const int rounds[] = {2, 2};
+  const HandIndexer matchups(rounds);
+  const std::uint64_t classes = matchups.size(1);
+  // Each class is computed once, or taken as the complement of its mirror
+  // (b against a) when that class comes first.
+  std::vector<std::uint64_t> mirror(classes);
+  for (std::uint64_t c = 0; c < classes; ++c) {
+    Card cards[4];
+    matchups.Unindex(1, c, cards);
+    const Card swapped[4] = {cards[2], cards[3], cards[0], cards[1]};
+    mirror[c] = matchups.Index(1, swapped);
+  }
+  constexpr std::uint64_t kBoards = 1712304;
+  std::vector<double> equity(classes, 0);
+  constexpr std::uint64_t kPerTask = 64;
+  parallel((classes + kPerTask - 1) / kPerTask, [&](std::size_t t) {
+    for (std::uint64_t c = t * kPerTask; c < std::min(classes, (t + 1) * kPerTask); ++c) {
+      if (mirror[c] < c) continue;
+      Card cards[4];
+      matchups.Unindex(1, c, cards);
+      equity[c] = static_cast<double>(Score(evaluator, cards[0], cards[1], cards[2], cards[3])) / (2.0 * kBoards);
+    }
+  });
+  for (std::uint64_t c = 0; c < classes; ++c) {
+    if (mirror[c] < c) equity[c] = 1.0 - equity[mirror[c]];
+  }
+  PreflopEquity out;
+  out.table_.assign(static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs, 0.0f);
+  for (int a = 0; a < kNumHolePairs; ++a) {
+    const auto ca = HolePairCards(a);
+    for (int b = 0; b < kNumHolePairs; ++b) {
+      const auto cb = HolePairCards(b);
+      if (ca[0] == cb[0] || ca[0] == cb[1] || ca[1] == cb[0] || ca[1] == cb[1]) continue;
+      const Card cards[4] = {ca[0], ca[1], cb[0], cb[1]};
+      out.table_[static_cast<std::size_t>(a) * kNumHolePairs + static_cast<std::size_t>(b)] =
+          static_cast<float>(equity[matchups.Index(1, cards)]);
+    }
+  }
+  return out;
+}
+
+PreflopEquity PreflopEquity::Empty() {
+  PreflopEquity out;
+  out.table_.assign(static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs, 0.0f);
+  return out;
+}
+
+void PreflopEquity::Save(const std::string& path) const {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw AssetError(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
+    std::uint64_t h = kFnvOffset;
+    auto put = [&](const void* p, std::size_t n) {
+      out.write(static_cast<const char*>(p), static_cast<std::streamsize>(n));
+      h = Fnv(h, p, n);
+    };
+    const std::uint32_t version = kVersion, pairs = kNumHolePairs;
+    put(kMagic, 8);
+    put(&version, 4);
+    put(&pairs, 4);
+    put(table_.data(), table_.size() * sizeof(float));
+    out.write(reinterpret_cast<const char*>(&h), 8);
+    out.flush();
+    if (!out) throw AssetError(fmt::format("{}: write failed", tmp));
+  }
+  const int fd = ::open(tmp.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    throw AssetError(fmt::format("{}: cannot rename into place: {}", path, std::strerror(errno)));
+  }
+}
+
+PreflopEquity PreflopEquity::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw AssetError(fmt::format("{}: cannot open preflop equity file: {}", path, std::strerror(errno)));
+  const std::size_t body = 16 + static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs * sizeof(float);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  if (bytes.size() != body + 8) {
+    throw AssetError(fmt::format("{}: {} bytes, a preflop equity file has {}", path, bytes.size(), body + 8));
+  }
+  if (std::memcmp(bytes.data(), kMagic, 8) != 0) {
+    throw AssetError(fmt::format("{}: not a preflop equity file (magic is not BPEQTY01)", path));
+  }
+  std::uint32_t version = 0, pairs = 0;
+  std::memcpy(&version, bytes.data() + 8, 4);
+  std::memcpy(&pairs, bytes.data() + 12, 4);
+  if (version != kVersion || pairs != kNumHolePairs) {
+    throw AssetError(fmt::format("{}: version {} with {} pairs, expected version {} with {}", path, version, pairs,
+                                 kVersion, kNumHolePairs));
+  }
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + body, 8);
+  if (Fnv(kFnvOffset, bytes.data(), body) != stored) {
+    throw AssetError(fmt::format("{}: checksum mismatch: the file is corrupt; delete it to rebuild", path));
+  }
+  PreflopEquity out;
+  out.table_.resize(static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs);
+  std::memcpy(out.table_.data(), bytes.data() + 16, out.table_.size() * sizeof(float));
+  return out;
+}
+
+}  // namespace bp::abstraction
