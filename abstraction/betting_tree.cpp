@@ -80,6 +80,7 @@ BettingTree::BettingTree(const TableConfig& table, const BettingAbstraction& abs
   std::vector<Frame> stack;
   nodes_.push_back({});
   incoming_.push_back({});
+  parent_.push_back(kRoot);
   const NlheState root = NlheState::NewHand(table);
   stack.push_back({kRoot, root, 0, 0});
   const int players = table.players;
@@ -122,6 +123,7 @@ BettingTree::BettingTree(const TableConfig& table, const BettingAbstraction& abs
     for (const AbstractAction& a : actions) {
       nodes_.push_back({});
       incoming_.push_back(a);
+      parent_.push_back(frame.id);
     }
     // Children pushed last-first so that the first child is expanded next.
     for (int i = static_cast<int>(actions.size()) - 1; i >= 0; --i) {
@@ -144,6 +146,20 @@ BettingTree::BettingTree(const TableConfig& table, const BettingAbstraction& abs
     }
   }
   summary_.total_nodes = nodes_.size();
+}
+
+std::string BettingTree::History(std::uint32_t node) const {
+  std::vector<std::uint32_t> path;
+  for (std::uint32_t n = node; n != kRoot; n = parent_[n]) path.push_back(n);
+  std::string out;
+  int street = 0;
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    const int s = StreetOf(parent_[*it]);
+    if (!out.empty()) out += s != street ? "/" : "-";
+    street = s;
+    out += ActionName(incoming_[*it]);
+  }
+  return out;
 }
 
 bool BettingTree::IsFoldTerminal(std::uint32_t node) const {

@@ -73,6 +73,11 @@ class BettingTree {
   // The action that led to `node` (not for the root).
   const AbstractAction& ActionInto(std::uint32_t node) const { return incoming_[node]; }
   const AbstractAction& Action(std::uint32_t node, int action) const { return incoming_[Child(node, action)]; }
+  // The node's parent (the root's is the root).
+  std::uint32_t Parent(std::uint32_t node) const { return parent_[node]; }
+  // The actions from the root to `node`: "c-k/k-r300-c/..." ('-' between
+  // actions, '/' where a street ends); "" at the root.
+  std::string History(std::uint32_t node) const;
   // Bets and raises made on the node's street before it.
   int RaisesBefore(std::uint32_t node) const { return nodes_[node].raises; }
 
@@ -107,6 +112,7 @@ class BettingTree {
   TableConfig table_;
   std::vector<Node> nodes_;
   std::vector<AbstractAction> incoming_;
+  std::vector<std::uint32_t> parent_;
   // Per terminal: table_.players contributions, then the folded mask.
   std::vector<std::int32_t> terminal_committed_;
   std::vector<std::uint8_t> terminal_folded_;

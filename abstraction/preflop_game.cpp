@@ -51,22 +51,8 @@ std::string PreflopGame::ClassName(const HoldemIndexer& indexer, std::uint32_t p
 
 std::string PreflopGame::InfosetName(std::uint32_t node, std::uint32_t bucket) const {
   // "AKs:" then the actions that led to the node, e.g. "AKs:a1000".
-  std::string history;
-  // The tree is tiny: find the path from the root by search.
-  std::vector<std::pair<std::uint32_t, std::string>> stack{{Root(), ""}};
-  while (!stack.empty()) {
-    auto [n, h] = stack.back();
-    stack.pop_back();
-    if (n == node) {
-      history = h;
-      break;
-    }
-    for (int a = 0; a < NumActions(n); ++a) {
-      stack.push_back({Child(n, a), h + (h.empty() ? "" : "-") + ActionName(n, a)});
-    }
-  }
   const std::string cards = Street(node) == 0 ? class_names_[bucket] : std::string("*");
-  return cards + ":" + history;
+  return cards + ":" + tree_.History(node);
 }
 
 }  // namespace bp::abstraction

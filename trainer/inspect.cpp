@@ -13,6 +13,7 @@
 
 #include "abstraction/kuhn.h"
 #include "abstraction/leduc.h"
+#include "abstraction/nlhe_game.h"
 #include "solver/regret_matching.h"
 #include "solver/table_layout.h"
 #include "trainer/checkpoint.h"
@@ -248,6 +249,12 @@ int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
     return 0;
   }
   if (config.game.name == "kuhn") return PrintInfoset(abstraction::KuhnPoker(), ckpt, options.infoset);
+  if (config.game.name == "nlhe") {
+    const abstraction::BucketFile buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
+    const abstraction::HandEvaluator evaluator;
+    return PrintInfoset(abstraction::NlheGame(TableOf(config), config.betting, buckets, evaluator), ckpt,
+                        options.infoset);
+  }
   if (config.game.name == "nlhe_preflop") {
     const auto names_only = abstraction::PreflopEquity::Empty();
     return PrintInfoset(MakePreflopGame(config, names_only), ckpt, options.infoset);

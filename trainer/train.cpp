@@ -5,6 +5,7 @@
 
 #include "abstraction/kuhn.h"
 #include "abstraction/leduc.h"
+#include "abstraction/nlhe_game.h"
 #include "abstraction/preflop_game.h"
 #include "trainer/proc_stats.h"
 #include "trainer/task_pool.h"
@@ -111,10 +112,11 @@ int Train(const TrainOptions& options) {
                                   "found '{}'",
                                   config.source, config.game.name, config.abstraction.buckets));
   }
-  if (config.game.name == "nlhe") {
-    throw ConfigError(fmt::format("{}: game.name: training nlhe is not available yet (kuhn and leduc are); "
-                                  "'train_blueprint tree --config {}' prints its betting tree",
-                                  config.source, config.source));
+  if (config.game.name == "nlhe" && config.abstraction.buckets.empty()) {
+    throw ConfigError(fmt::format("{}: abstraction.buckets: nlhe needs a card abstraction file, found none; build one "
+                                  "with 'build_buckets --config configs/abstraction_small.yaml' and pass it with "
+                                  "--buckets or the key",
+                                  config.source));
   }
   if (resume) {
     std::string differences;
@@ -141,6 +143,15 @@ int Train(const TrainOptions& options) {
   log.Info("config {}, logs in {}", config.source, config.logging.logdir);
   InstallSignalHandlers();
   if (config.game.name == "kuhn") return RunGame(abstraction::KuhnPoker(), config, std::move(resume), log);
+  if (config.game.name == "nlhe") {
+    const abstraction::BucketFile buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
+    log.Info("card abstraction {}: {} / {} / {} / {} buckets, fingerprint {:016x}", buckets.path(), buckets.buckets(0),
+             buckets.buckets(1), buckets.buckets(2), buckets.buckets(3), buckets.fingerprint());
+    const abstraction::HandEvaluator evaluator;
+    const abstraction::NlheGame game(TableOf(config), config.betting, buckets, evaluator);
+    log.Info("betting tree: {} nodes", game.NumNodes());
+    return RunGame(game, config, std::move(resume), log);
+  }
   if (config.game.name == "nlhe_preflop") {
     const abstraction::PreflopEquity equity = LoadOrBuildPreflopEquity(config.abstraction.preflop_equity, log);
     return RunGame(MakePreflopGame(config, equity), config, std::move(resume), log);

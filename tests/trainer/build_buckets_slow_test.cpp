@@ -114,6 +114,26 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     }
   }
 
+  // The trainer trains no-limit hold'em with this file: configs/hunl_quick.yaml
+  // for a few seconds on two workers, every batch applied once.
+  {
+    const fs::path logdir = dir / "hunl";
+    const std::string command = std::string(TRAIN_BLUEPRINT) + " --config " + CONFIG_DIR + "/hunl_quick.yaml" +
+                                " --buckets " + config.out + " --num-workers 2 --time-budget 8s --logdir " +
+                                logdir.string() + " > " + (dir / "hunl.out").string() + " 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
+    const std::string out = Slurp(logdir / "train.log");
+    CHECK(out.find("every batch applied exactly once") != std::string::npos);
+    CHECK(out.find("card abstraction " + config.out + ": 169 / 8 / 8 / 8 buckets") != std::string::npos);
+    const auto checkpoints = std::distance(fs::directory_iterator(logdir / "checkpoints"), fs::directory_iterator{});
+    CHECK(checkpoints >= 1);
+    const std::string inspect = std::string(TRAIN_BLUEPRINT) + " inspect " +
+                                (*fs::directory_iterator(logdir / "checkpoints")).path().string() +
+                                " --infoset 'preflop b168:' > " + (dir / "inspect.out").string() + " 2>&1";
+    CHECK(std::system(inspect.c_str()) == 0);
+    CHECK(Slurp(dir / "inspect.out").find("a20000") != std::string::npos);  // the shove of 200 big blinds
+  }
+
   // Again from the cached features, clustering every street anew on one
   // thread: the same file, byte for byte.
   const std::string first = Slurp(config.out);
