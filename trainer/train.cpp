@@ -118,6 +118,9 @@ int Train(const TrainOptions& options) {
                                   "--buckets or the key",
                                   config.source));
   }
+  // Input files are checked before anything is created.
+  std::optional<abstraction::BucketFile> buckets;
+  if (config.game.name == "nlhe") buckets.emplace(abstraction::BucketFile::Open(config.abstraction.buckets));
   if (resume) {
     std::string differences;
     const auto now = IdentityKeys(config);
@@ -144,11 +147,10 @@ int Train(const TrainOptions& options) {
   InstallSignalHandlers();
   if (config.game.name == "kuhn") return RunGame(abstraction::KuhnPoker(), config, std::move(resume), log);
   if (config.game.name == "nlhe") {
-    const abstraction::BucketFile buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
-    log.Info("card abstraction {}: {} / {} / {} / {} buckets, fingerprint {:016x}", buckets.path(), buckets.buckets(0),
-             buckets.buckets(1), buckets.buckets(2), buckets.buckets(3), buckets.fingerprint());
+    log.Info("card abstraction {}: {} / {} / {} / {} buckets, fingerprint {:016x}", buckets->path(), buckets->buckets(0),
+             buckets->buckets(1), buckets->buckets(2), buckets->buckets(3), buckets->fingerprint());
     const abstraction::HandEvaluator evaluator;
-    const abstraction::NlheGame game(TableOf(config), config.betting, buckets, evaluator);
+    const abstraction::NlheGame game(TableOf(config), config.betting, *buckets, evaluator);
     log.Info("betting tree: {} nodes", game.NumNodes());
     return RunGame(game, config, std::move(resume), log);
   }

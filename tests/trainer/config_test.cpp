@@ -35,7 +35,7 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
     {"game: [kuhn",
      "bad.yaml:1:1: invalid YAML: end of sequence flow not found"},
     {"game:\n  name: holdem",
-     "bad.yaml:2:9: game.name: expected one of kuhn, leduc, nlhe, found 'holdem'"},
+     "bad.yaml:2:9: game.name: expected one of kuhn, leduc, nlhe_preflop, nlhe, found 'holdem'"},
     {"game:\n  nmae: kuhn",
      "bad.yaml:2:3: unknown key 'game.nmae' (did you mean 'name'?)"},
     {"gmae:\n  name: kuhn",
@@ -226,7 +226,7 @@ std::pair<std::string, int> RunBinary(const std::string& args) {
 }
 }  // namespace
 
-TEST_CASE("train_blueprint tree prints the betting tree of an nlhe config; training nlhe is refused clearly") {
+TEST_CASE("train_blueprint tree prints the betting tree of an nlhe config; training nlhe without buckets is refused") {
   const std::string path = std::filesystem::temp_directory_path() / ("bp-tree-" + std::to_string(::getpid()) + ".yaml");
   {
     std::ofstream out(path);
@@ -243,7 +243,11 @@ TEST_CASE("train_blueprint tree prints the betting tree of an nlhe config; train
   CHECK(smaller.find("betting tree: 28 nodes") != std::string::npos);
   const auto [refused, rc3] = RunBinary("--config " + path + " --logdir /nonexistent/never");
   CHECK(rc3 == 2);
-  CHECK(refused.find("training nlhe is not available yet") != std::string::npos);
+  CHECK(refused == "error: " + path + ": abstraction.buckets: nlhe needs a card abstraction file, found none; build one "
+                   "with 'build_buckets --config configs/abstraction_small.yaml' and pass it with --buckets or the key\n");
+  const auto [missing, rc5] = RunBinary("--config " + path + " --buckets /nonexistent.bin --logdir /nonexistent/never");
+  CHECK(rc5 == 2);
+  CHECK(missing == "error: /nonexistent.bin: cannot open bucket file: No such file or directory\n");
   const auto [bad, rc4] = RunBinary("tree --config " + path + " --buckets-per-street 1,2");
   CHECK(rc4 == 2);
   CHECK(bad == "error: command line (--buckets-per-street): expected four positive counts such as 169,200,200,200, "
