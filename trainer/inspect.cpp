@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "trainer/picture.h"
+#include "trainer/preflop_chart.h"
 #include "abstraction/kuhn.h"
 #include "abstraction/leduc.h"
 #include "abstraction/nlhe_game.h"
@@ -105,28 +107,8 @@ std::string Panel(const std::vector<Series>& series, double top, const std::stri
   return svg;
 }
 
-// Converts an SVG file to PNG with rsvg-convert (Debian package librsvg2-bin).
-void SvgToPng(const fs::path& svg, const fs::path& png) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execlp("rsvg-convert", "rsvg-convert", "--format", "png", "--output", png.c_str(), svg.c_str(), nullptr);
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error(fmt::format("--plot {}: rsvg-convert failed{}", png.string(),
-                                         WIFEXITED(status) && WEXITSTATUS(status) == 127
-                                             ? " (not installed: apt-get install librsvg2-bin, or plot to .svg)"
-                                             : ""));
-  }
-}
-
 void WritePlot(const std::vector<json>& rows, const fs::path& out) {
-  if (out.extension() != ".svg" && out.extension() != ".png") {
-    throw ConfigError(fmt::format("--plot {}: expected a file name ending in .svg or .png, found '{}'", out.string(),
-                                  out.extension().string()));
-  }
+  CheckPictureName(out, "--plot");
   Series rate, expl;
   std::vector<Series> cpu;
   for (const auto& r : rows) {
@@ -145,16 +127,7 @@ void WritePlot(const std::vector<json>& rows, const fs::path& out) {
   svg += Panel(cpu, 235, "CPU % of each worker (one line per worker; 100 = one core)", false);
   svg += Panel({expl}, 440, "exploitability (log scale)", true);
   svg += "</svg>\n";
-  const fs::path svg_path = out.extension() == ".svg" ? out : fs::path(out.string() + ".tmp.svg");
-  {
-    std::ofstream f(svg_path);
-    if (!f) throw ConfigError(out.string() + ": cannot write the plot");
-    f << svg;
-  }
-  if (svg_path != out) {
-    SvgToPng(svg_path, out);
-    fs::remove(svg_path);
-  }
+  WritePicture(svg, out, "--plot");
 }
 
 int InspectRun(const fs::path& dir, const InspectOptions& options) {
@@ -241,6 +214,7 @@ int PrintInfoset(const G& game, const CheckpointData& ckpt, const std::string& n
 int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
   const CheckpointData ckpt = ReadCheckpoint(path);
   const Config config = ParseConfig(ckpt.config_yaml, path.string() + " (its config)", {});
+  if (options.preflop_chart) return PrintPreflopChart(ckpt, config, options);
   if (options.infoset.empty()) {
     fmt::print("checkpoint {}\n  game {}  iterations {}  batches applied {}  pending {}\n  abstraction {}\n"
                "  training time {:.1f} s  table entries {}\n",
@@ -267,8 +241,9 @@ int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
 int Inspect(const InspectOptions& options) {
   const fs::path target(options.target);
   if (fs::is_directory(target)) {
-    if (!options.infoset.empty()) {
-      throw ConfigError("--infoset needs a checkpoint file, e.g. " + (target / "checkpoints" / "ckpt-N.bin").string());
+    if (!options.infoset.empty() || options.preflop_chart) {
+      throw ConfigError(fmt::format("{} needs a checkpoint file, e.g. {}", options.preflop_chart ? "--preflop-chart" : "--infoset",
+                                    (target / "checkpoints" / "ckpt-N.bin").string()));
     }
     return InspectRun(target, options);
   }

@@ -68,6 +68,14 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("--plot", inspect.plot, "Draw throughput, worker CPU and exploitability to FILE.svg or FILE.png");
   inspect_cmd->add_option("--infoset", inspect.infoset,
                           "Print the average strategy at this infoset (checkpoint), e.g. 'K:' or 'Js Qh:cc/r'");
+  inspect_cmd->add_flag("--preflop-chart", inspect.preflop_chart,
+                        "13x13 chart of a seat's first preflop decision (nlhe, nlhe_preflop checkpoints)");
+  inspect_cmd->add_option("--position", inspect.position,
+                          "Seat for --preflop-chart: a number (0 = button) or btn, sb, bb, utg, hj, co")
+      ->capture_default_str();
+  inspect_cmd->add_option("--facing", inspect.facing,
+                          "Actions before the seat's decision, e.g. r300 or c-r400 (default: everyone before folds)");
+  inspect_cmd->add_option("--out", inspect.out, "Also draw the chart to FILE.svg or FILE.png");
 
   TreeOptions tree;
   std::vector<std::string> tree_sets;

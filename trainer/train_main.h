@@ -32,6 +32,10 @@ struct InspectOptions {
   std::string target;           // LOGDIR or checkpoint file
   std::string plot;             // FILE.svg, or empty
   std::string infoset;          // infoset name, or empty
+  bool preflop_chart = false;   // the chart of one seat's first preflop decision
+  std::string position = "btn"; // seat number or name (btn, sb, bb, utg, hj, co)
+  std::string facing;           // actions before it, e.g. "r300"
+  std::string out;              // chart picture, FILE.svg or FILE.png
 };
 
 int Inspect(const InspectOptions& options);

@@ -146,5 +146,20 @@ TEST_CASE("push/fold at 10 bb: exact equities, and exploitability below 0.001 bb
   CHECK(with_exploitability >= 2);
   MESSAGE("push/fold exploitability after 15 s with 2 workers: ", last, " bb per hand");
   CHECK(last < 0.001);
+
+  // The small blind's chart: every ace shoves at 10 big blinds, 72o folds.
+  const fs::path checkpoint = *fs::directory_iterator(logdir / "checkpoints");
+  const std::string chart_command = std::string(TRAIN_BLUEPRINT) + " inspect " + checkpoint.string() +
+                                    " --preflop-chart --position sb --out " + (dir / "chart.svg").string() + " > " +
+                                    (dir / "chart.txt").string() + " 2>&1";
+  REQUIRE(std::system(chart_command.c_str()) == 0);
+  std::ifstream chart_file(dir / "chart.txt");
+  const std::string chart((std::istreambuf_iterator<char>(chart_file)), {});
+  CHECK(chart.find("sb (seat 0) facing folds") == 0);
+  CHECK(chart.find("   A  100 100 100 100 100 100 100 100 100 100 100 100 100\n") != std::string::npos);
+  std::ifstream svg_file(dir / "chart.svg");
+  const std::string svg((std::istreambuf_iterator<char>(svg_file)), {});
+  CHECK(svg.find(">72o</text>") != std::string::npos);
+  CHECK(svg.find(">AKs</text>") != std::string::npos);
   fs::remove_all(dir);
 }

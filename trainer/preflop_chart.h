@@ -1,0 +1,15 @@
+// The preflop chart of `train_blueprint inspect CKPT --preflop-chart`.
+#pragma once
+
+#include "trainer/checkpoint.h"
+#include "trainer/config.h"
+#include "trainer/train_main.h"
+
+namespace bp::trainer {
+
+// Prints the 13 x 13 charts of options.position's first preflop decision
+// (after options.facing) and draws it to options.out if given. nlhe and
+// nlhe_preflop checkpoints; ConfigError otherwise.
+int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const InspectOptions& options);
+
+}  // namespace bp::trainer
