@@ -156,7 +156,7 @@ void PrintGrid(const Chart& chart, const char* title, std::initializer_list<Acti
 }
 
 std::string Svg(const Chart& chart, const std::string& title) {
-  constexpr int kCell = 46, kLeft = 10, kTop = 40;
+  constexpr int kCell = 46, kLeft = 10, kTop = 52;
   // Fold blue, check/call green, raises from orange to dark red, all-in black.
   auto colour = [&](std::size_t a) -> std::string {
     switch (chart.kinds[a]) {
@@ -180,7 +180,11 @@ std::string Svg(const Chart& chart, const std::string& title) {
   std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-family="sans-serif">)",
                                 width, height);
   svg += R"(<rect width="100%" height="100%" fill="white"/>)";
-  svg += fmt::format(R"(<text x="{}" y="24" font-size="14">{}</text>)", kLeft, title);
+  // The title in two lines: who and where, then the actions.
+  const auto split = title.find("; ");
+  svg += fmt::format(R"(<text x="{}" y="20" font-size="13">{}</text>)", kLeft, title.substr(0, split));
+  if (split != std::string::npos)
+    svg += fmt::format(R"(<text x="{}" y="38" font-size="13">{}</text>)", kLeft, title.substr(split + 2));
   for (int r = 0; r < 13; ++r) {
     for (int c = 0; c < 13; ++c) {
       const int x = kLeft + c * kCell, y = kTop + r * kCell;
