@@ -45,9 +45,9 @@ int PrintTree(const TreeOptions& options) {
     fmt::print("card abstraction: {} ({} / {} / {} / {} buckets, fingerprint {:016x})\n", file.path(), buckets[0],
                buckets[1], buckets[2], buckets[3], file.fingerprint());
   }
-  if (config.game.name != "nlhe") {
-    throw ConfigError(fmt::format("{}: game.name: expected nlhe for a betting tree, found '{}'", config.source,
-                                  config.game.name));
+  if (config.game.name != "nlhe" && config.game.name != "nlhe_preflop") {
+    throw ConfigError(fmt::format("{}: game.name: expected nlhe or nlhe_preflop for a betting tree, found '{}'",
+                                  config.source, config.game.name));
   }
   const abstraction::TableConfig table = TableOf(config);
   std::string stacks;

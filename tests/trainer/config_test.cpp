@@ -250,6 +250,10 @@ TEST_CASE("train_blueprint tree prints the betting tree of an nlhe config; train
   CHECK(missing == "error: /nonexistent.bin: cannot open bucket file: No such file or directory\n");
   const auto [bad, rc4] = RunBinary("tree --config " + path + " --buckets-per-street 1,2");
   CHECK(rc4 == 2);
+  const auto [leduc, rc6] = RunBinary("tree --config " + std::string(CONFIG_DIR) + "/leduc.yaml");
+  CHECK(rc6 == 2);
+  CHECK(leduc == "error: " + std::string(CONFIG_DIR) + "/leduc.yaml: game.name: expected nlhe or nlhe_preflop for a "
+                 "betting tree, found 'leduc'\n");
   CHECK(bad == "error: command line (--buckets-per-street): expected four positive counts such as 169,200,200,200, "
                "found '1,2'\n");
   std::filesystem::remove(path);
@@ -297,4 +301,25 @@ TEST_CASE("build_buckets config: defaults, shipped configs, exact messages, and 
   const auto [missing, rc3] = run("--config /nonexistent.yaml");
   CHECK(rc3 == 2);
   CHECK(missing == "error: /nonexistent.yaml: cannot read config file: No such file or directory\n");
+}
+
+TEST_CASE("every shipped config is valid; the hold'em ones describe the tables they say") {
+  for (const auto& entry : std::filesystem::directory_iterator(CONFIG_DIR)) {
+    const std::string name = entry.path().filename().string();
+    CAPTURE(name);
+    if (name.rfind("abstraction_", 0) == 0) {
+      CHECK_NOTHROW(LoadBucketConfig(entry.path().string(), {}));
+    } else {
+      CHECK_NOTHROW(LoadConfig(entry.path().string(), {}));
+    }
+  }
+  const Config hunl = LoadConfig(std::string(CONFIG_DIR) + "/hunl_200bb.yaml", {});
+  CHECK(TableOf(hunl).stacks[1] == 20000);
+  CHECK(hunl.abstraction.buckets == "assets/buckets_200.bin");
+  const Config six = LoadConfig(std::string(CONFIG_DIR) + "/6max.yaml", {});
+  CHECK(TableOf(six).players == 6);
+  CHECK(TableOf(six).stacks[5] == 10000);
+  const Config pushfold = LoadConfig(std::string(CONFIG_DIR) + "/pushfold.yaml", {});
+  CHECK(pushfold.game.name == "nlhe_preflop");
+  CHECK(TableOf(pushfold).stacks[0] == 10 * TableOf(pushfold).big_blind);
 }
