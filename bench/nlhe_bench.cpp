@@ -1,0 +1,174 @@
+// nlhe_bench: no-limit hold'em training speed on this machine.
+//
+// For each config (hunl_quick, hunl_200bb) and 1 and 2 workers, runs the
+// real train_blueprint for --seconds and reads its metrics.jsonl and
+// train.log:
+//   iterations/s per worker   median after a warm-up of 3 s, divided by workers
+//   nodes/s                   iterations/s x decision nodes visited per
+//                             iteration (counted in-process on the same game,
+//                             seed and sampling, over --count-iterations)
+//   bytes per infoset-action  the shared segment (tables and delta slabs) /
+//                             table entries
+// The configs' bucket files must exist (build_buckets makes them).
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "abstraction/bucket_file.h"
+#include "abstraction/nlhe_game.h"
+#include "bench/machine.h"
+#include "solver/external_sampling.h"
+#include "solver/table_access.h"
+#include "solver/table_layout.h"
+#include "solver/tables.h"
+#include "trainer/config.h"
+
+namespace fs = std::filesystem;
+using namespace bp;
+
+namespace {
+
+// Direct table access that counts the decision nodes a traversal visits
+// (each asks for its current strategy once).
+class CountingAccess {
+ public:
+  CountingAccess(solver::TableView tables, std::uint64_t* visits) : direct_(tables), visits_(visits) {}
+  void CurrentStrategy(std::uint64_t base, int n, double* sigma) {
+    ++*visits_;
+    direct_.CurrentStrategy(base, n, sigma);
+  }
+  void AddRegrets(std::uint64_t base, int n, const double* delta) { direct_.AddRegrets(base, n, delta); }
+  void AddStrategy(std::uint64_t base, int n, const double* sigma) { direct_.AddStrategy(base, n, sigma); }
+
+ private:
+  solver::DirectAccess direct_;
+  std::uint64_t* visits_;
+};
+
+struct Row {
+  std::string config;
+  int workers = 0;
+  double iterations_per_s = 0;
+  double nodes_per_s = 0;
+  double bytes_per_infoset_action = 0;
+  double median_worker_cpu = 0;
+};
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Decision nodes visited per iteration, and table entries, of a config.
+std::pair<double, std::uint64_t> NodesPerIteration(const std::string& config_path, std::uint64_t iterations) {
+  const trainer::Config config = trainer::LoadConfig(config_path, {});
+  const abstraction::BucketFile buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
+  const abstraction::HandEvaluator evaluator;
+  const abstraction::NlheGame game(trainer::TableOf(config), config.betting, buckets, evaluator);
+  const solver::TableLayout layout(game);
+  solver::Tables tables(layout.num_entries());
+  std::uint64_t visits = 0;
+  solver::ExternalSampling<abstraction::NlheGame, CountingAccess> es(game, layout,
+                                                                      CountingAccess(tables.View(), &visits), 1);
+  es.Iterate(iterations);
+  return {static_cast<double>(visits) / static_cast<double>(iterations), layout.num_entries()};
+}
+
+Row Measure(const std::string& name, const std::string& config_path, int workers, double seconds,
+            double nodes_per_iteration, std::uint64_t entries) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("bp-nlhe-bench-{}-{}-{}", ::getpid(), name, workers);
+  fs::remove_all(dir);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    const std::string w = std::to_string(workers), budget = fmt::format("{}s", seconds);
+    ::execl(TRAIN_BLUEPRINT, TRAIN_BLUEPRINT, "--config", config_path.c_str(), "--num-workers", w.c_str(),
+            "--time-budget", budget.c_str(), "--logdir", dir.c_str(), "--checkpoint-interval", "off", nullptr);
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error(fmt::format("train_blueprint failed on {} with {} workers (see {})", config_path, workers,
+                                         (dir / "train.log").string()));
+  }
+  Row r{name, workers};
+  std::vector<double> rates, cpu;
+  std::ifstream in(dir / "metrics.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    const auto row = nlohmann::json::parse(line);
+    if (row.value("final", false) || row["t"].get<double>() <= 3) continue;
+    rates.push_back(row["iterations_per_s"].get<double>());
+    for (const auto& wk : row["workers"]) cpu.push_back(wk["cpu_pct"].get<double>());
+  }
+  r.iterations_per_s = Median(rates);
+  r.nodes_per_s = r.iterations_per_s * nodes_per_iteration;
+  r.median_worker_cpu = Median(cpu);
+  std::ifstream log(dir / "train.log");
+  const std::regex segment(R"(shared segment \S+: ([0-9.]+) MiB)");
+  for (std::string line; std::getline(log, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, segment)) r.bytes_per_infoset_action = std::stod(m[1]) * 1048576.0 / static_cast<double>(entries);
+  }
+  fs::remove_all(dir);
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"No-limit hold'em training speed: iterations/s per worker, nodes/s, bytes per infoset-action."};
+  double seconds = 20;
+  std::uint64_t count_iterations = 100000;
+  std::vector<std::string> configs = {"hunl_quick", "hunl_200bb"};
+  bool json = false;
+  app.add_option("--seconds", seconds, "Run time per configuration and worker count")->capture_default_str();
+  app.add_option("--count-iterations", count_iterations, "Serial iterations to count nodes per iteration")
+      ->capture_default_str();
+  app.add_option("--configs", configs, "Configs under configs/ (without .yaml)")->capture_default_str();
+  app.add_flag("--json", json, "One JSON object per line");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    std::vector<Row> rows;
+    for (const std::string& name : configs) {
+      const std::string path = std::string(CONFIG_DIR) + "/" + name + ".yaml";
+      const auto [nodes, entries] = NodesPerIteration(path, count_iterations);
+      for (int workers : {1, 2}) rows.push_back(Measure(name, path, workers, seconds, nodes, entries));
+    }
+    if (json) {
+      for (const Row& r : rows) {
+        fmt::print("{}\n", nlohmann::json{{"config", r.config},
+                                          {"workers", r.workers},
+                                          {"iterations_per_s", r.iterations_per_s},
+                                          {"nodes_per_s", r.nodes_per_s},
+                                          {"bytes_per_infoset_action", r.bytes_per_infoset_action}}
+                               .dump());
+      }
+      return 0;
+    }
+    fmt::print("nlhe_bench: train_blueprint, {} s per run, medians after 3 s\n", seconds);
+    fmt::print("machine: {}\n", bench::MachineDescription());
+    fmt::print("{:<12} {:>8} {:>14} {:>16} {:>14} {:>12} {:>18}\n", "config", "workers", "iterations/s",
+               "it/s per worker", "nodes/s", "worker cpu", "bytes/infoset-act");
+    for (const Row& r : rows) {
+      fmt::print("{:<12} {:>8} {:>14.0f} {:>16.0f} {:>14.0f} {:>11.0f}% {:>18.1f}\n", r.config, r.workers,
+                 r.iterations_per_s, r.iterations_per_s / r.workers, r.nodes_per_s, r.median_worker_cpu,
+                 r.bytes_per_infoset_action);
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
