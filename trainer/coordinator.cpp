@@ -84,11 +84,24 @@ CoordinatorBase::~CoordinatorBase() {
   if (metrics_) std::fclose(metrics_);
 }
 
-void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entries) {
+void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t per_iteration_bytes) {
   entries_ = entries;
   workers_ = static_cast<std::uint32_t>(config_.run.num_workers > 0 ? config_.run.num_workers : AvailableCores());
   const std::uint32_t slabs_per_worker = static_cast<std::uint32_t>(config_.run.queue_depth) + 4;
-  const std::uint64_t slab_bytes = (solver::MaxDeltaBytes(infosets, entries) + 63) / 64 * 64;
+  const std::uint64_t whole_table = solver::MaxDeltaBytes(infosets, entries);
+  // Batches carried over from a checkpoint keep their size, which may exceed
+  // this run's batch size.
+  std::uint64_t largest_batch = config_.run.batch_size;
+  if (resume_) {
+    for (const auto& p : resume_->pending) largest_batch = std::max(largest_batch, p.count);
+  }
+  const std::uint64_t per_batch = largest_batch * per_iteration_bytes;
+  const std::uint64_t slab_bytes = (std::min(whole_table, per_batch) + 63) / 64 * 64;
+  log_.Info("delta slabs of {:.1f} MiB ({}), {} per worker", slab_bytes / 1048576.0,
+            per_batch < whole_table ? fmt::format("a batch of {} iterations touches at most {:.1f} KiB per iteration",
+                                                  largest_batch, per_iteration_bytes / 1024.0)
+                                    : std::string("the whole table's deltas"),
+            slabs_per_worker);
 
   ipc::SegmentLayout layout;
   layout.Add("coordinator", sizeof(CoordinatorShared));
@@ -98,14 +111,18 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   layout.Add("slabs", ipc::SlabPool::RegionBytes(workers_, slabs_per_worker, slab_bytes));
   layout.Add("regrets", entries * sizeof(double));
   layout.Add("strategy", entries * sizeof(double));
+  // Each worker also keeps private deltas over the whole table (two doubles
+  // and a byte per entry).
+  const std::uint64_t private_bytes = static_cast<std::uint64_t>(workers_) * entries * 17;
   const std::uint64_t available = AvailableMemoryBytes();
-  if (layout.total_size() > available) {
+  if (layout.total_size() + private_bytes > available) {
     throw std::runtime_error(fmt::format(
-        "the shared segment needs {:.1f} MiB (tables {:.1f} MiB, delta slabs {:.1f} MiB) but only {:.1f} MiB of "
-        "memory is available; use fewer workers or a smaller abstraction",
-        layout.total_size() / 1048576.0, 2.0 * entries * 8 / 1048576.0,
+        "the run needs {:.1f} MiB (tables {:.1f} MiB, delta slabs {:.1f} MiB, the workers' private deltas {:.1f} MiB) "
+        "but only {:.1f} MiB of memory is available; use fewer workers, a smaller --batch-size or a smaller "
+        "abstraction",
+        (layout.total_size() + private_bytes) / 1048576.0, 2.0 * entries * 8 / 1048576.0,
         static_cast<double>(ipc::SlabPool::RegionBytes(workers_, slabs_per_worker, slab_bytes)) / 1048576.0,
-        available / 1048576.0));
+        private_bytes / 1048576.0, available / 1048576.0));
   }
   const auto stale = ipc::Segment::RemoveStale();
   if (!stale.empty()) {

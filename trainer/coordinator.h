@@ -58,7 +58,9 @@ class CoordinatorBase {
   virtual ~CoordinatorBase();
 
   // Plans and creates the segment; requires entries and fingerprint set.
-  void CreateSegment(std::uint64_t infosets, std::uint64_t entries);
+  // per_iteration_bytes: solver::MaxDeltaBytesPerIteration of the game; a
+  // slab holds the smaller of a whole table's deltas and a batch's bound.
+  void CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t per_iteration_bytes);
   solver::TableView Tables() const;
   void InitialiseState(std::uint64_t entries);
 

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "solver/delta_bound.h"
 #include "solver/exact_evaluator.h"
 #include "solver/policy.h"
 #include "trainer/worker.h"
@@ -78,7 +79,7 @@ int Coordinator<G>::Run() {
   log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets and strategy sums, double)",
             config_.game.name, layout_.num_infosets(), layout_.num_entries(),
             2.0 * 8 * layout_.num_entries() / (1 << 20));
-  CreateSegment(layout_.num_infosets(), layout_.num_entries());
+  CreateSegment(layout_.num_infosets(), layout_.num_entries(), solver::MaxDeltaBytesPerIteration(game_));
   InitialiseState(layout_.num_entries());
   for (std::uint32_t w = 0; w < workers_; ++w) ForkWorker(w);
   log_.Info("started {} worker process(es), batch size {}, queue depth {}{}", workers_, config_.run.batch_size,

@@ -88,7 +88,9 @@ template <solver::Game G>
     while (!(slab = pool.AcquireFor(ctx.index, std::chrono::milliseconds(200)))) {
       if (::getppid() != ctx.coordinator) ::_exit(3);
     }
-    if (solver.access().EmitBytes() > slab_capacity) ::_exit(4);  // slabs are sized for the whole table
+    // A slab holds the smaller of two upper bounds, a whole table's deltas
+    // and a batch's worst case (solver/delta_bound.h): never exceeded.
+    if (solver.access().EmitBytes() > slab_capacity) ::_exit(4);
     const std::uint64_t bytes = solver.access().EmitAndClear(pool.Data(*slab));
     const std::uint64_t busy = MonotonicNs() - start;
     ResultDescriptor result{task.batch_id, bytes, task.count, busy, *slab, ctx.index, {}};
