@@ -1,5 +1,6 @@
 #include "abstraction/bet_translation.h"
 
+#include <stdexcept>
 #include <vector>
 
 namespace bp::abstraction {
@@ -40,6 +41,7 @@ Translation TranslateRaise(const BettingTree& tree, std::uint32_t node, const Nl
       actions.push_back(a);
     }
   }
+  if (fractions.empty()) throw std::invalid_argument("no raise, check or call at this node of the betting tree");
   const Translation t = TranslateFraction(fractions, RaiseFraction(state, raise_to));
   return {actions[static_cast<std::size_t>(t.lower)], actions[static_cast<std::size_t>(t.upper)], t.lower_probability};
 }

@@ -34,7 +34,8 @@ Translation TranslateFraction(std::span<const double> sizes, double x);
 // At decision node `node` of `tree` reached with `state`: the child actions
 // that an observed raise to `raise_to` chips (a legal raise in `state`)
 // translates to. lower/upper are action indices of the node: the check or
-// call action and its raises. Requires: the node has a check or call action.
+// call action (if the node has one) and its raises. Throws
+// std::invalid_argument if the node has neither a raise nor a check or call.
 Translation TranslateRaise(const BettingTree& tree, std::uint32_t node, const NlheState& state,
                            std::int32_t raise_to);
 

@@ -3,9 +3,14 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+#include <type_traits>
+
+#include "abstraction/nlhe_game.h"
 #include "solver/delta_bound.h"
 #include "solver/exact_evaluator.h"
 #include "solver/policy.h"
+#include "trainer/blueprint.h"
 #include "trainer/worker.h"
 
 namespace bp::trainer {
@@ -132,6 +137,12 @@ int Coordinator<G>::Run() {
   last_exploitability_ = Exploitability();
   StartCheckpoint(true);
   JoinCheckpointWriter();
+  if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
+    const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
+    Blueprint::Write(path, config_, totals_.iterations, game_.buckets().fingerprint(),
+                     BlueprintProbabilities(game_, layout_, regrets_, strategy_));
+    log_.Info("blueprint {} written: preflop average strategy, current strategy after it", path);
+  }
   WriteMetrics(true, last_exploitability_);
   log_.EndProgress();
   Summary();

@@ -13,7 +13,11 @@
 #include <vector>
 
 #include "abstraction/bucket_file.h"
+#include "solver/regret_matching.h"
+#include "solver/table_layout.h"
+#include "trainer/blueprint.h"
 #include "trainer/build_buckets.h"
+#include "trainer/checkpoint.h"
 
 using namespace bp;
 using namespace bp::abstraction;
@@ -132,6 +136,37 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
                                 " --infoset 'preflop b168:' > " + (dir / "inspect.out").string() + " 2>&1";
     CHECK(std::system(inspect.c_str()) == 0);
     CHECK(Slurp(dir / "inspect.out").find("a20000") != std::string::npos);  // the shove of 200 big blinds
+
+    // The blueprint: the preflop average strategy, queried by real actions.
+    const trainer::Blueprint blueprint = trainer::Blueprint::Open((logdir / "blueprint.bin").string(), config.out);
+    const trainer::CheckpointData ckpt = trainer::ReadCheckpoint(*fs::directory_iterator(logdir / "checkpoints"));
+    CHECK(blueprint.iterations() == ckpt.iterations);
+    const auto root = blueprint.Query(0, {}, aa, {});
+    REQUIRE(root.size() == 3);  // no limp: f, r300, a20000
+    CHECK(root[1].name == "r300");
+    double sum = 0;
+    double average[3];
+    const solver::TableLayout layout(blueprint.game());
+    solver::NormalizeStrategySum(ckpt.strategy_sum.data() + layout.entry_offset(0) + 3 * file.Bucket(0, aa, nullptr), 3,
+                                 average);
+    for (int a = 0; a < 3; ++a) {
+      sum += root[static_cast<std::size_t>(a)].probability;
+      CHECK(root[static_cast<std::size_t>(a)].probability == doctest::Approx(average[a]).epsilon(1e-6));
+    }
+    CHECK(sum == doctest::Approx(1.0).epsilon(1e-5));
+    // An off-tree open to 280 chips is read as the tree's r300; the big blind answers.
+    const auto facing = blueprint.Query(1, {"r280"}, trey_deuce, {});
+    const auto facing_tree = blueprint.Query(1, {"r300"}, trey_deuce, {});
+    REQUIRE(facing.size() == facing_tree.size());
+    for (std::size_t a = 0; a < facing.size(); ++a) CHECK(facing[a].probability == facing_tree[a].probability);
+    // On the flop after a call, the big blind acts first.
+    const std::vector<Card> flop = {CardOf("2c"), CardOf("7h"), CardOf("Ks")};
+    const auto flop_actions = blueprint.Query(1, {"r300", "c"}, aa, flop);
+    CHECK(flop_actions.front().name == "k");
+    CHECK_THROWS_WITH(blueprint.Query(0, {"r300", "c"}, aa, flop), "query after 'r300 c': seat 1 is to act, not seat 0");
+    CHECK_THROWS_WITH(blueprint.Query(1, {"r300", "c"}, aa, {}), "query after 'r300 c': the flop needs 3 board cards, found 0");
+    CHECK_THROWS_WITH(blueprint.Query(1, {"r150"}, aa, {}), "query after '': a raise to 150 is illegal here (from 200 to 20000)");
+    CHECK_THROWS_WITH(blueprint.Query(1, {"x"}, aa, {}), "query after '': 'x' is not a legal action (f, k, c, r<chips> or a)");
   }
 
   // Again from the cached features, clustering every street anew on one

@@ -1,0 +1,112 @@
+// Blueprint: the strategy a no-limit hold'em run learned, as one file
+// (LOGDIR/blueprint.bin, written at the end of an nlhe run) and a query API.
+//
+// The strategy is the average strategy on the preflop and the current
+// strategy (regret matching of the final regrets) on later streets, as the
+// Pluribus blueprint plays; one float per (betting node, bucket, action), laid
+// out as the trainer's tables. The file carries the run's resolved config, so
+// the betting tree is rebuilt exactly, and the bucket file's fingerprint, so
+// a different card abstraction is refused.
+//
+// Byte layout (little-endian):
+//     0   8  magic "BPBLUEP1"
+//     8   4  version (1)
+//    12   4  zero
+//    16   8  iterations trained
+//    24   8  fingerprint of the bucket file
+//    32   8  entries (float probabilities that follow)
+//    40   8  length L of the config YAML
+//    48   L  the resolved config (YAML), then zeros to a multiple of 8
+//         4 x entries  probabilities
+//         8  FNV-1a 64 of every byte before it
+//
+// Query: a seat, the real actions so far ("f", "k", "c", "r<chips>" = raise
+// to a street total, "a" = all-in), the seat's hole cards and the board.
+// Real raises are mapped onto the tree's with the pseudo-harmonic
+// translation (abstraction/bet_translation.h), choosing the likelier side;
+// the real chip counts are kept for the sizes that follow. Thread-safe after
+// Open.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "abstraction/bucket_file.h"
+#include "abstraction/nlhe_game.h"
+#include "solver/table_layout.h"
+#include "trainer/config.h"
+
+namespace bp::trainer {
+
+struct BlueprintAction {
+  std::string name;          // the tree's action, e.g. "r300"
+  double probability = 0;
+};
+
+class Blueprint {
+ public:
+  // Writes `path` (temporary file, rename). probabilities: one per table entry.
+  static void Write(const std::string& path, const Config& config, std::uint64_t iterations,
+                    std::uint64_t bucket_fingerprint, const std::vector<float>& probabilities);
+
+  // Reads `path` and opens its bucket file (the config's, or `buckets` if not
+  // empty). AssetError for a bad file or a bucket file with another
+  // fingerprint.
+  static Blueprint Open(const std::string& path, const std::string& buckets = "");
+
+  // The seat's action probabilities after `history`. Throws ConfigError with
+  // what is wrong (an illegal or unknown action, not the seat's turn, the
+  // wrong number of board cards).
+  std::vector<BlueprintAction> Query(int seat, const std::vector<std::string>& history, const abstraction::Card* hole,
+                                     const std::vector<abstraction::Card>& board) const;
+
+  const Config& config() const { return config_; }
+  std::uint64_t iterations() const { return iterations_; }
+  const abstraction::NlheGame& game() const { return *game_; }
+  // Probabilities at (node, bucket) of the tree.
+  const float* At(std::uint32_t node, std::uint32_t bucket) const;
+
+ private:
+  Config config_;
+  std::uint64_t iterations_ = 0;
+  std::vector<float> probabilities_;
+  std::unique_ptr<abstraction::BucketFile> buckets_;
+  std::unique_ptr<abstraction::HandEvaluator> evaluator_;
+  std::unique_ptr<abstraction::NlheGame> game_;
+  std::unique_ptr<solver::TableLayout> layout_;
+};
+
+// The blueprint's probabilities from final tables: average strategy on the
+// preflop, current strategy on later streets.
+template <class G>
+std::vector<float> BlueprintProbabilities(const G& game, const solver::TableLayout& layout, const double* regrets,
+                                          const double* strategy_sum);
+
+}  // namespace bp::trainer
+
+#include "solver/regret_matching.h"
+
+namespace bp::trainer {
+
+template <class G>
+std::vector<float> BlueprintProbabilities(const G& game, const solver::TableLayout& layout, const double* regrets,
+                                          const double* strategy_sum) {
+  std::vector<float> out(layout.num_entries(), 0.0f);
+  for (std::uint32_t node = 0; node < game.NumNodes(); ++node) {
+    if (game.IsTerminal(node)) continue;
+    const int n = game.NumActions(node);
+    const std::uint32_t buckets = game.NumBuckets(game.Street(node));
+    for (std::uint32_t b = 0; b < buckets; ++b) {
+      const std::uint64_t base = layout.entry_offset(node) + static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(n);
+      double p[solver::kMaxActions];
+      if (game.Street(node) == 0) solver::NormalizeStrategySum(strategy_sum + base, n, p);
+      else solver::RegretMatching(regrets + base, n, p);
+      for (int a = 0; a < n; ++a) out[base + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
+    }
+  }
+  return out;
+}
+
+}  // namespace bp::trainer
