@@ -5,11 +5,13 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "abstraction/bucket_file.h"
 #include "ipc/ipc_error.h"
+#include "trainer/blueprint.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
 #include "trainer/train_main.h"
@@ -17,6 +19,48 @@
 using namespace bp::trainer;
 
 namespace {
+
+// Cards in the order given ("AsKd", spaces allowed); ConfigError naming the flag.
+std::vector<bp::abstraction::Card> ParseCardList(const std::string& text, const char* flag, std::size_t min,
+                                                 std::size_t max) {
+  std::vector<bp::abstraction::Card> cards;
+  bool ok = true;
+  for (std::size_t i = 0; i < text.size() && ok;) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    const auto card = i + 1 < text.size() ? bp::abstraction::ParseCard(text.substr(i, 2)) : std::nullopt;
+    ok = card && std::find(cards.begin(), cards.end(), *card) == cards.end();
+    if (ok) cards.push_back(*card);
+    i += 2;
+  }
+  if (!ok || cards.size() < min || cards.size() > max) {
+    throw ConfigError(fmt::format("command line ({}): expected {} distinct cards such as AsKd, found '{}'", flag,
+                                  min == max ? std::to_string(min) : fmt::format("{} to {}", min, max), text));
+  }
+  return cards;
+}
+
+int QueryBlueprint(const std::string& file, int seat, const std::string& history_text, const std::string& hole_text,
+                   const std::string& board_text, const std::string& buckets) {
+  const auto hole = ParseCardList(hole_text, "--hole", 2, 2);
+  const auto board = board_text.empty() ? std::vector<bp::abstraction::Card>{}
+                                        : ParseCardList(board_text, "--board", 3, 5);
+  std::vector<std::string> history;
+  for (std::size_t start = 0; start < history_text.size();) {
+    const auto end = history_text.find('-', start);
+    history.push_back(history_text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  const Blueprint blueprint = Blueprint::Open(file, buckets);
+  const auto actions = blueprint.Query(seat, history, hole.data(), board);
+  fmt::print("seat {} with {} on {} after '{}' ({} iterations):\n", seat, hole_text,
+             board_text.empty() ? "the preflop" : board_text, history_text, blueprint.iterations());
+  for (const auto& a : actions) fmt::print("  {:>8} {:6.2f}%\n", a.name, 100 * a.probability);
+  return 0;
+}
 
 Override ParseSetFlag(const std::string& s) {
   const auto eq = s.find('=');
@@ -36,6 +80,7 @@ int main(int argc, char** argv) {
       "  train_blueprint inspect runs/leduc [--plot run.svg]\n"
       "  train_blueprint inspect runs/leduc/checkpoints/ckpt-N.bin --infoset 'Ks:r'\n"
       "  train_blueprint tree --config my_nlhe.yaml --buckets-per-street 169,200,200,200\n"
+      "  train_blueprint query runs/hunl_quick/blueprint.bin --seat 1 --history r300-c --hole AsKd --board 2c7hKs\n"
       "Exit codes: 0 done, 1 runtime failure, 2 bad usage or config."};
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
@@ -91,6 +136,17 @@ int main(int argc, char** argv) {
                        "Take the bucket counts from this build_buckets file (abstraction.buckets)");
   tree_cmd->add_option("--set", tree_sets, "Override any config key: --set betting.flop.max_raises=1 (repeatable)");
 
+  std::string query_file, query_history, query_hole, query_board, query_buckets;
+  int query_seat = 0;
+  CLI::App* query_cmd = app.add_subcommand("query", "Action probabilities of a blueprint.bin for one situation");
+  query_cmd->add_option("blueprint", query_file, "LOGDIR/blueprint.bin of an nlhe run")->required();
+  query_cmd->add_option("--seat", query_seat, "The seat to act (0 is the button)")->required();
+  query_cmd->add_option("--history", query_history,
+                        "Actions so far joined by '-': f, k, c, r<chips> (raise to a street total), a (all-in)");
+  query_cmd->add_option("--hole", query_hole, "The seat's hole cards, e.g. AsKd")->required();
+  query_cmd->add_option("--board", query_board, "Board cards, e.g. 2c7hKs (none preflop)");
+  query_cmd->add_option("--buckets", query_buckets, "Bucket file, if not the one named in the blueprint's config");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -99,6 +155,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*inspect_cmd) return Inspect(inspect);
+    if (*query_cmd) return QueryBlueprint(query_file, query_seat, query_history, query_hole, query_board, query_buckets);
     if (*tree_cmd) {
       if (!tree_buckets.empty()) tree.overrides.push_back({"abstraction.buckets", tree_buckets, "--buckets"});
       for (const std::string& s : tree_sets) tree.overrides.push_back(ParseSetFlag(s));
