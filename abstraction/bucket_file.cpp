@@ -1,5 +1,7 @@
 #include "abstraction/bucket_file.h"
 
+#include "abstraction/fnv.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -16,13 +18,6 @@ namespace {
 
 constexpr std::size_t kHeaderBytes = 128;
 constexpr std::size_t kFingerprintOffset = 112;
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-std::uint64_t Fnv(std::uint64_t h, const std::uint8_t* p, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * kFnvPrime;
-  return h;
-}
 
 std::size_t Align64(std::size_t x) { return (x + 63) / 64 * 64; }
 
@@ -68,8 +63,8 @@ std::uint64_t WriteBucketFile(const std::string& path, const BucketTables& table
     Put<std::uint64_t>(header, 80 + 8 * static_cast<std::size_t>(s), offset);
     offset += body.size();
   }
-  std::uint64_t h = Fnv(kFnvOffset, header.data(), kFingerprintOffset);
-  for (const auto& body : bodies) h = Fnv(h, body.data(), body.size());
+  std::uint64_t h = Fnv1a64(header.data(), kFingerprintOffset, kFnvOffsetBasis);
+  for (const auto& body : bodies) h = Fnv1a64(body.data(), body.size(), h);
   Put<std::uint64_t>(header, kFingerprintOffset, h);
 
   const std::string tmp = path + ".tmp";
@@ -170,8 +165,8 @@ BucketFile BucketFile::Open(const std::string& path) {
   if (end != size) {
     throw AssetError(fmt::format("{}: {} bytes, expected {} (trailing data)", path, size, end));
   }
-  std::uint64_t h = Fnv(kFnvOffset, p, kFingerprintOffset);
-  h = Fnv(h, p + kHeaderBytes, size - kHeaderBytes);
+  std::uint64_t h = Fnv1a64(p, kFingerprintOffset, kFnvOffsetBasis);
+  h = Fnv1a64(p + kHeaderBytes, size - kHeaderBytes, h);
   f.fingerprint_ = Get<std::uint64_t>(p, kFingerprintOffset);
   if (h != f.fingerprint_) {
     throw AssetError(fmt::format("{}: fingerprint mismatch (stored {:016x}, content {:016x}): the file is "

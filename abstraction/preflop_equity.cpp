@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "abstraction/bucket_file.h"
+#include "abstraction/fnv.h"
 #include "abstraction/hand_indexer.h"
 
 namespace bp::abstraction {
@@ -19,12 +20,6 @@ namespace {
 constexpr char kMagic[8] = {'B', 'P', 'E', 'Q', 'T', 'Y', '0', '1'};
 constexpr std::uint32_t kVersion = 1;
 
-std::uint64_t Fnv(std::uint64_t h, const void* data, std::size_t n) {
-  const auto* p = static_cast<const std::uint8_t*>(data);
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
-  return h;
-}
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
 
 // 2 * wins + ties of hand a against hand b over every board of the other 48 cards.
 std::uint64_t Score(const HandEvaluator& ev, Card a0, Card a1, Card b0, Card b1) {
@@ -122,10 +117,10 @@ void PreflopEquity::Save(const std::string& path) const {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw AssetError(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
-    std::uint64_t h = kFnvOffset;
+    std::uint64_t h = kFnvOffsetBasis;
     auto put = [&](const void* p, std::size_t n) {
       out.write(static_cast<const char*>(p), static_cast<std::streamsize>(n));
-      h = Fnv(h, p, n);
+      h = Fnv1a64(p, n, h);
     };
     const std::uint32_t version = kVersion, pairs = kNumHolePairs;
     put(kMagic, 8);
@@ -166,7 +161,7 @@ PreflopEquity PreflopEquity::Load(const std::string& path) {
   }
   std::uint64_t stored = 0;
   std::memcpy(&stored, bytes.data() + body, 8);
-  if (Fnv(kFnvOffset, bytes.data(), body) != stored) {
+  if (Fnv1a64(bytes.data(), body, kFnvOffsetBasis) != stored) {
     throw AssetError(fmt::format("{}: checksum mismatch: the file is corrupt; delete it to rebuild", path));
   }
   PreflopEquity out;

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "abstraction/bet_translation.h"
+#include "abstraction/fnv.h"
 
 namespace bp::trainer {
 namespace {
@@ -14,11 +15,6 @@ namespace {
 constexpr char kMagic[8] = {'B', 'P', 'B', 'L', 'U', 'E', 'P', '1'};
 constexpr std::uint32_t kVersion = 1;
 
-std::uint64_t Fnv(std::uint64_t h, const void* data, std::size_t n) {
-  const auto* p = static_cast<const std::uint8_t*>(data);
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
-  return h;
-}
 
 template <class T>
 void Put(std::string& out, T v) {
@@ -47,7 +43,7 @@ void Blueprint::Write(const std::string& path, const Config& config, std::uint64
   bytes += yaml;
   bytes.append((8 - bytes.size() % 8) % 8, '\0');
   bytes.append(reinterpret_cast<const char*>(probabilities.data()), probabilities.size() * sizeof(float));
-  Put<std::uint64_t>(bytes, Fnv(0xcbf29ce484222325ULL, bytes.data(), bytes.size()));
+  Put<std::uint64_t>(bytes, abstraction::Fnv1a64(bytes.data(), bytes.size()));
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -68,7 +64,7 @@ Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
     throw bad(fmt::format("blueprint version {}, this build reads version {}", Get<std::uint32_t>(bytes, 8), kVersion));
   }
   const std::size_t body = bytes.size() - 8;
-  if (Fnv(0xcbf29ce484222325ULL, bytes.data(), body) != Get<std::uint64_t>(bytes, body)) {
+  if (abstraction::Fnv1a64(bytes.data(), body) != Get<std::uint64_t>(bytes, body)) {
     throw bad("checksum mismatch: the file is corrupt");
   }
   Blueprint b;

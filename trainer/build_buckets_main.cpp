@@ -75,13 +75,7 @@ int main(int argc, char** argv) {
     add(k_flop, "buckets.flop", "--k-flop");
     add(k_turn, "buckets.turn", "--k-turn");
     add(k_river, "buckets.river", "--k-river");
-    for (const std::string& s : sets) {
-      const auto eq = s.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw ConfigError(fmt::format("command line (--set): expected key.path=value, found '{}'", s));
-      }
-      overrides.push_back({s.substr(0, eq), s.substr(eq + 1), "--set"});
-    }
+    for (const std::string& s : sets) overrides.push_back(ParseSetOverride(s));
     const BucketConfig config = LoadBucketConfig(config_path, overrides);
     if (print_config) {
       fmt::print("{}", ToYaml(config));

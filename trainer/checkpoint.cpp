@@ -94,15 +94,6 @@ std::uint64_t IterationOf(const std::filesystem::path& p) {
 
 }  // namespace
 
-std::uint64_t Fnv1a64(const void* data, std::size_t size, std::uint64_t hash) {
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < size; ++i) {
-    hash ^= bytes[i];
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& data) {
   const std::filesystem::path tmp = path.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -12,6 +12,8 @@
 // directory fsynced: a crash leaves the old file or the new one, never half.
 #pragma once
 
+#include "abstraction/fnv.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -75,6 +77,6 @@ std::filesystem::path CheckpointPath(const std::filesystem::path& dir, std::uint
 // Deletes all but the newest `keep` checkpoints.
 void PruneCheckpoints(const std::filesystem::path& dir, int keep);
 
-std::uint64_t Fnv1a64(const void* data, std::size_t size, std::uint64_t hash = 0xcbf29ce484222325ULL);
+using abstraction::Fnv1a64;
 
 }  // namespace bp::trainer

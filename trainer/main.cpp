@@ -62,13 +62,6 @@ int QueryBlueprint(const std::string& file, int seat, const std::string& history
   return 0;
 }
 
-Override ParseSetFlag(const std::string& s) {
-  const auto eq = s.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw ConfigError(fmt::format("command line (--set): expected key.path=value, found '{}'", s));
-  }
-  return {s.substr(0, eq), s.substr(eq + 1), "--set"};
-}
 
 }  // namespace
 
@@ -158,7 +151,7 @@ int main(int argc, char** argv) {
     if (*query_cmd) return QueryBlueprint(query_file, query_seat, query_history, query_hole, query_board, query_buckets);
     if (*tree_cmd) {
       if (!tree_buckets.empty()) tree.overrides.push_back({"abstraction.buckets", tree_buckets, "--buckets"});
-      for (const std::string& s : tree_sets) tree.overrides.push_back(ParseSetFlag(s));
+      for (const std::string& s : tree_sets) tree.overrides.push_back(ParseSetOverride(s));
       return PrintTree(tree);
     }
     auto add = [&](const std::string& value, const char* key, const char* flag) {
@@ -174,7 +167,7 @@ int main(int argc, char** argv) {
     add(checkpoint_interval, "checkpoint.interval", "--checkpoint-interval");
     if (deterministic) add("true", "run.deterministic", "--deterministic");
     if (pin) add("true", "run.pin_workers", "--pin-workers");
-    for (const std::string& s : sets) train.overrides.push_back(ParseSetFlag(s));
+    for (const std::string& s : sets) train.overrides.push_back(ParseSetOverride(s));
     train.logdir_given = !logdir.empty();
     if (train.config_path.empty() && train.resume_from.empty()) {
       throw ConfigError("command line: expected --config FILE (or --resume-from RUN), found neither; see --help");

@@ -9,6 +9,14 @@
 
 namespace bp::trainer {
 
+Override ParseSetOverride(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ConfigError(fmt::format("command line (--set): expected key.path=value, found '{}'", text));
+  }
+  return {text.substr(0, eq), text.substr(eq + 1), "--set"};
+}
+
 std::uint64_t ParseUInt(const std::string& s, std::uint64_t lo, std::uint64_t hi) {
   const std::string expected = fmt::format("an integer from {} to {}", lo, hi);
   if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {

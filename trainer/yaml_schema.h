@@ -34,6 +34,9 @@ struct Override {
   std::string origin;  // e.g. "--batch-size" or "--set"
 };
 
+// "key.path=value" from a --set flag; ConfigError if there is no '='.
+Override ParseSetOverride(const std::string& text);
+
 // Thrown by a field parser: what was expected; the schema adds where and
 // what was found.
 struct Expected {
