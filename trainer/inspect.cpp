@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "trainer/blueprint.h"
 #include "trainer/picture.h"
 #include "trainer/preflop_chart.h"
 #include "abstraction/kuhn.h"
@@ -247,7 +248,19 @@ int Inspect(const InspectOptions& options) {
     }
     return InspectRun(target, options);
   }
-  if (fs::is_regular_file(target)) return InspectCheckpoint(target, options);
+  if (fs::is_regular_file(target)) {
+    char magic[8] = {};
+    std::ifstream(target, std::ios::binary).read(magic, 8);
+    if (std::string(magic, 8) == "BPBLUEP1") {
+      if (!options.preflop_chart) {
+        throw ConfigError(fmt::format("{} is a blueprint: inspect it with --preflop-chart, or query it with "
+                                      "'train_blueprint query'",
+                                      target.string()));
+      }
+      return PrintBlueprintChart(Blueprint::Open(target.string()), options);
+    }
+    return InspectCheckpoint(target, options);
+  }
   throw ConfigError(options.target + ": no such run directory or checkpoint file");
 }
 

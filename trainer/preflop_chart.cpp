@@ -17,6 +17,7 @@
 #include "abstraction/preflop_game.h"
 #include "solver/policy.h"
 #include "solver/table_layout.h"
+#include "trainer/blueprint.h"
 #include "trainer/picture.h"
 #include "trainer/train_main.h"
 
@@ -99,13 +100,9 @@ struct Chart {
   std::array<std::array<std::vector<double>, 13>, 13> probability;
 };
 
-template <class G, class BucketOfClass>
-Chart Build(const G& game, const CheckpointData& ckpt, std::uint32_t node, BucketOfClass bucket_of_class) {
-  const solver::TableLayout layout(game);
-  if (layout.num_entries() != ckpt.strategy_sum.size()) {
-    throw CheckpointError(fmt::format("checkpoint holds {} entries, the game has {}", ckpt.strategy_sum.size(),
-                                      layout.num_entries()));
-  }
+// probabilities(bucket, out): the n action probabilities at `node` for a bucket.
+template <class G, class BucketOfClass, class Probabilities>
+Chart Build(const G& game, std::uint32_t node, BucketOfClass bucket_of_class, Probabilities probabilities) {
   Chart chart;
   const int n = game.NumActions(node);
   for (int a = 0; a < n; ++a) {
@@ -119,14 +116,28 @@ Chart Build(const G& game, const CheckpointData& ckpt, std::uint32_t node, Bucke
       const bool suited = col > row;
       const abstraction::Card hole[2] = {abstraction::MakeCard(hi, 0), abstraction::MakeCard(lo, suited ? 0 : 1)};
       const auto cls = static_cast<std::uint32_t>(indexer.Index(0, hole, nullptr));
-      const std::uint64_t base =
-          layout.entry_offset(node) + static_cast<std::uint64_t>(bucket_of_class(cls)) * static_cast<std::uint64_t>(n);
       double p[solver::kMaxActions];
-      solver::NormalizeStrategySum(ckpt.strategy_sum.data() + base, n, p);
+      probabilities(bucket_of_class(cls), p);
       chart.probability[static_cast<std::size_t>(row)][static_cast<std::size_t>(col)].assign(p, p + n);
     }
   }
   return chart;
+}
+
+// The average strategy of a checkpoint at `node`.
+template <class G, class BucketOfClass>
+Chart FromCheckpoint(const G& game, const CheckpointData& ckpt, std::uint32_t node, BucketOfClass bucket_of_class) {
+  const solver::TableLayout layout(game);
+  if (layout.num_entries() != ckpt.strategy_sum.size()) {
+    throw CheckpointError(fmt::format("checkpoint holds {} entries, the game has {}", ckpt.strategy_sum.size(),
+                                      layout.num_entries()));
+  }
+  const int n = game.NumActions(node);
+  return Build(game, node, bucket_of_class, [&](std::uint32_t bucket, double* p) {
+    solver::NormalizeStrategySum(ckpt.strategy_sum.data() + layout.entry_offset(node) +
+                                     static_cast<std::uint64_t>(bucket) * static_cast<std::uint64_t>(n),
+                                 n, p);
+  });
 }
 
 std::string HandName(int row, int col) {
@@ -213,12 +224,12 @@ std::string Svg(const Chart& chart, const std::string& title) {
   return svg;
 }
 
-int Show(const Chart& chart, const CheckpointData& ckpt, int seat, const std::string& position,
+int Show(const Chart& chart, std::uint64_t iterations, int seat, const std::string& position,
          const std::string& facing, const std::string& out) {
   std::string actions;
   for (const auto& a : chart.actions) actions += (actions.empty() ? "" : ", ") + a;
   const std::string title = fmt::format("{} (seat {}) facing {}: average strategy after {} iterations; actions {}",
-                                        position, seat, facing.empty() ? "folds" : facing, ckpt.iterations, actions);
+                                        position, seat, facing.empty() ? "folds" : facing, iterations, actions);
   fmt::print("{}\n", title);
   PrintGrid(chart, "raise or all-in", {ActionKind::kRaise, ActionKind::kAllIn});
   PrintGrid(chart, "check or call", {ActionKind::kCheck, ActionKind::kCall});
@@ -240,18 +251,34 @@ int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const In
     const abstraction::HandEvaluator evaluator;
     const abstraction::NlheGame game(TableOf(config), config.betting, buckets, evaluator);
     const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
-    const Chart chart = Build(game, ckpt, node, [&](std::uint32_t cls) { return buckets.BucketOfIndex(0, cls); });
-    return Show(chart, ckpt, seat, options.position, options.facing, options.out);
+    const Chart chart =
+        FromCheckpoint(game, ckpt, node, [&](std::uint32_t cls) { return buckets.BucketOfIndex(0, cls); });
+    return Show(chart, ckpt.iterations, seat, options.position, options.facing, options.out);
   }
   if (config.game.name == "nlhe_preflop") {
     const auto names_only = abstraction::PreflopEquity::Empty();
     const abstraction::PreflopGame game = MakePreflopGame(config, names_only);
     const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
-    const Chart chart = Build(game, ckpt, node, [](std::uint32_t cls) { return cls; });
-    return Show(chart, ckpt, seat, options.position, options.facing, options.out);
+    const Chart chart = FromCheckpoint(game, ckpt, node, [](std::uint32_t cls) { return cls; });
+    return Show(chart, ckpt.iterations, seat, options.position, options.facing, options.out);
   }
   throw ConfigError(fmt::format("--preflop-chart: the checkpoint is of game {}; charts are for nlhe and nlhe_preflop",
                                 config.game.name));
+}
+
+int PrintBlueprintChart(const Blueprint& blueprint, const InspectOptions& options) {
+  if (!options.out.empty()) CheckPictureName(options.out, "--out");
+  const int seat = SeatOf(options.position, blueprint.config().game.players);
+  const auto& game = blueprint.game();
+  const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
+  const int n = game.NumActions(node);
+  const Chart chart = Build(
+      game, node, [&](std::uint32_t cls) { return game.buckets().BucketOfIndex(0, cls); },
+      [&](std::uint32_t bucket, double* p) {
+        const float* f = blueprint.At(node, bucket);
+        for (int a = 0; a < n; ++a) p[a] = f[a];
+      });
+  return Show(chart, blueprint.iterations(), seat, options.position, options.facing, options.out);
 }
 
 }  // namespace bp::trainer

@@ -12,4 +12,8 @@ namespace bp::trainer {
 // nlhe_preflop checkpoints; ConfigError otherwise.
 int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const InspectOptions& options);
 
+class Blueprint;
+// The same from a blueprint.bin (its preflop strategy is the average one).
+int PrintBlueprintChart(const Blueprint& blueprint, const InspectOptions& options);
+
 }  // namespace bp::trainer

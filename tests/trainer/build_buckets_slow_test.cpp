@@ -167,6 +167,17 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     CHECK_THROWS_WITH(blueprint.Query(1, {"r300", "c"}, aa, {}), "query after 'r300 c': the flop needs 3 board cards, found 0");
     CHECK_THROWS_WITH(blueprint.Query(1, {"r150"}, aa, {}), "query after '': a raise to 150 is illegal here (from 200 to 20000)");
     CHECK_THROWS_WITH(blueprint.Query(1, {"x"}, aa, {}), "query after '': 'x' is not a legal action (f, k, c, r<chips> or a)");
+    // The button's chart reads the same from the blueprint as from the checkpoint.
+    auto chart = [&](const std::string& target, const char* name) {
+      const std::string inspect_chart = std::string(TRAIN_BLUEPRINT) + " inspect " + target +
+                                        " --preflop-chart --position btn > " + (dir / name).string() + " 2>&1";
+      REQUIRE(std::system(inspect_chart.c_str()) == 0);
+      return Slurp(dir / name);
+    };
+    const std::string from_checkpoint =
+        chart((*fs::directory_iterator(logdir / "checkpoints")).path().string(), "chart_ckpt.txt");
+    CHECK(from_checkpoint.find("btn (seat 0) facing folds") == 0);
+    CHECK(chart((logdir / "blueprint.bin").string(), "chart_blueprint.txt") == from_checkpoint);
   }
 
   // Again from the cached features, clustering every street anew on one
