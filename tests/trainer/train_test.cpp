@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -26,8 +27,23 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Every run of this test binary works under one scratch directory, removed
+// at exit unless BP_KEEP_TEST_DIRS is set (to look at a failure's logs).
+const fs::path& ScratchRoot() {
+  static const struct Root {
+    fs::path path = fs::temp_directory_path() / ("bp-train-test-" + std::to_string(::getpid()));
+    ~Root() {
+      if (std::getenv("BP_KEEP_TEST_DIRS") == nullptr) {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+      }
+    }
+  } root;
+  return root.path;
+}
+
 fs::path Scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("bp-train-test-" + std::to_string(::getpid())) / name;
+  const fs::path dir = ScratchRoot() / name;
   fs::remove_all(dir);
   fs::create_directories(dir.parent_path());
   return dir;
