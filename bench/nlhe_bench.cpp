@@ -38,13 +38,13 @@ using namespace bp;
 namespace {
 
 // Direct table access that counts the decision nodes a traversal visits
-// (each asks for its current strategy once).
+// (each reads its regrets once).
 class CountingAccess {
  public:
   CountingAccess(solver::TableView tables, std::uint64_t* visits) : direct_(tables), visits_(visits) {}
-  void CurrentStrategy(std::uint64_t base, int n, double* sigma) {
+  void Regrets(std::uint64_t base, int n, double* out) {
     ++*visits_;
-    direct_.CurrentStrategy(base, n, sigma);
+    direct_.Regrets(base, n, out);
   }
   void AddRegrets(std::uint64_t base, int n, const double* delta) { direct_.AddRegrets(base, n, delta); }
   void AddStrategy(std::uint64_t base, int n, const double* sigma) { direct_.AddStrategy(base, n, sigma); }

@@ -14,6 +14,17 @@
 // for every iteration), so these unweighted additions are an unbiased,
 // correctly weighted estimate of the reach-weighted average strategy.
 //
+// Options (Pluribus' MCCFR-P, Brown & Sandholm, Science 2019):
+// - average strategy on the first `average_streets` streets only (Pluribus
+//   keeps it for the preflop and uses current-strategy snapshots after it);
+//   the strategy-sum table then is the prefix TableLayout::street_end of them;
+// - negative-regret pruning: when SetPhase turns it on, each iteration with
+//   probability `prune_probability` skips the traverser's actions whose regret
+//   is below `prune_threshold`, except on the last street and for actions
+//   that end the hand (a terminal child). Skipped actions get no regret update.
+// SetPhase also switches the strategy-sum updates on and off (delayed
+// averaging). A phase holds until changed; the trainer sets it per batch.
+//
 // Table reads and writes go through an Access policy (table_access.h):
 // DirectAccess updates tables in place, DeltaAccess accumulates a batch's
 // deltas privately over tables someone else owns.
@@ -36,25 +47,42 @@
 
 namespace bp::solver {
 
+struct SamplingOptions {
+  int average_streets = 1 << 30;      // strategy sums on streets below this; default all
+  double prune_threshold = -3.0e6;    // in utility units (Pluribus: -300,000,000 chips, bb = 100)
+  double prune_probability = 0.95;
+};
+
 template <Game G, class Access = DirectAccess>
 class ExternalSampling {
  public:
   using Deal = typename G::Deal;
 
-  // Requires: the tables behind `access` hold layout.num_entries() entries;
-  // game and layout outlive the solver.
-  ExternalSampling(const G& game, const TableLayout& layout, Access access, std::uint64_t seed)
-      : game_(game), layout_(layout), access_(std::move(access)), rng_(seed) {}
+  // Requires: the tables behind `access` hold layout.num_entries() regrets and
+  // at least layout.street_end(average_streets - 1) strategy sums; game and
+  // layout outlive the solver.
+  ExternalSampling(const G& game, const TableLayout& layout, Access access, std::uint64_t seed,
+                   SamplingOptions options = {})
+      : game_(game), layout_(layout), access_(std::move(access)), rng_(seed), options_(options),
+        last_street_(game.NumStreets() - 1) {}
   // In place, on tables this thread owns.
-  ExternalSampling(const G& game, const TableLayout& layout, TableView tables, std::uint64_t seed)
+  ExternalSampling(const G& game, const TableLayout& layout, TableView tables, std::uint64_t seed,
+                   SamplingOptions options = {})
     requires std::same_as<Access, DirectAccess>
-      : ExternalSampling(game, layout, DirectAccess(tables), seed) {}
+      : ExternalSampling(game, layout, DirectAccess(tables), seed, options) {}
+
+  // Pruning on or off, strategy-sum updates on or off, from the next iteration.
+  void SetPhase(bool prune, bool average) {
+    prune_ = prune;
+    average_ = average;
+  }
 
   // Runs `count` iterations (one traversal per player each).
   void Iterate(std::uint64_t count) {
     const int players = game_.NumPlayers();
     const NodeId root = game_.Root();
     for (std::uint64_t i = 0; i < count; ++i) {
+      prune_now_ = prune_ && rng_.UniformDouble() < options_.prune_probability;
       for (int p = 0; p < players; ++p) {
         const Deal deal = game_.SampleDeal(rng_);
         Value(root, p, deal);
@@ -78,24 +106,38 @@ class ExternalSampling {
   double Traverse(NodeId node, int traverser, const Deal& deal) {
     const int player = game_.Player(node);
     const int n = game_.NumActions(node);
+    const int street = game_.Street(node);
     const std::uint64_t base =
-        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, game_.Street(node))) * n;
+        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, street)) * n;
+    double regrets[kMaxActions];
     double sigma[kMaxActions];
-    access_.CurrentStrategy(base, n, sigma);
+    access_.Regrets(base, n, regrets);
+    RegretMatching(regrets, n, sigma);
 
     if (player == traverser) {
       double values[kMaxActions];
       double expected = 0.0;
-      for (int a = 0; a < n; ++a) {
-        values[a] = Value(game_.Child(node, a), traverser, deal);
-        expected += sigma[a] * values[a];
+      if (prune_now_ && street != last_street_) {
+        bool explored[kMaxActions];
+        for (int a = 0; a < n; ++a) {
+          const NodeId child = game_.Child(node, a);
+          explored[a] = regrets[a] >= options_.prune_threshold || game_.IsTerminal(child);
+          values[a] = explored[a] ? Value(child, traverser, deal) : 0.0;
+          expected += sigma[a] * values[a];
+        }
+        for (int a = 0; a < n; ++a) values[a] = explored[a] ? values[a] - expected : 0.0;
+      } else {
+        for (int a = 0; a < n; ++a) {
+          values[a] = Value(game_.Child(node, a), traverser, deal);
+          expected += sigma[a] * values[a];
+        }
+        for (int a = 0; a < n; ++a) values[a] -= expected;
       }
-      for (int a = 0; a < n; ++a) values[a] -= expected;
       access_.AddRegrets(base, n, values);
       return expected;
     }
 
-    access_.AddStrategy(base, n, sigma);
+    if (average_ && street < options_.average_streets) access_.AddStrategy(base, n, sigma);
     return Value(game_.Child(node, SampleAction(sigma, n)), traverser, deal);
   }
 
@@ -112,6 +154,11 @@ class ExternalSampling {
   const TableLayout& layout_;
   Access access_;
   Rng rng_;
+  SamplingOptions options_;
+  int last_street_;
+  bool prune_ = false;
+  bool prune_now_ = false;
+  bool average_ = true;
   std::uint64_t iterations_ = 0;
 };
 

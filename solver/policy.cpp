@@ -8,8 +8,7 @@ TabularPolicy TabularPolicy::FromBlocks(const TableLayout& layout, F&& fill) {
   for (NodeId node = 0; node < layout.num_nodes(); ++node) {
     const int n = layout.num_actions(node);
     if (n == 0) continue;
-    const std::uint64_t end = node + 1 < layout.num_nodes() ? layout.entry_offset(node + 1) : layout.num_entries();
-    for (std::uint64_t e = layout.entry_offset(node); e < end; e += n) fill(e, n, policy.probs_.data() + e);
+    for (std::uint64_t e = layout.entry_offset(node); e < layout.entry_end(node); e += n) fill(e, n, policy.probs_.data() + e);
   }
   return policy;
 }

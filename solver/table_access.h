@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -28,14 +29,21 @@
 
 namespace bp::solver {
 
+// Regrets below the floor are raised to it when an update is applied
+// (Pluribus: -310,000,000 chips), so that an action that was bad for long can
+// come back within a bounded number of iterations.
+inline constexpr double kNoRegretFloor = -std::numeric_limits<double>::infinity();
+
 class DirectAccess {
  public:
-  explicit DirectAccess(TableView tables) : regrets_(tables.regrets.data()), sums_(tables.strategy_sum.data()) {}
+  explicit DirectAccess(TableView tables, double regret_floor = kNoRegretFloor)
+      : regrets_(tables.regrets.data()), sums_(tables.strategy_sum.data()), floor_(regret_floor) {}
 
-  void CurrentStrategy(std::uint64_t base, int n, double* sigma) { RegretMatching(regrets_ + base, n, sigma); }
+  void Regrets(std::uint64_t base, int n, double* out) const { std::copy_n(regrets_ + base, n, out); }
   void AddRegrets(std::uint64_t base, int n, const double* delta) {
-    for (int a = 0; a < n; ++a) regrets_[base + a] += delta[a];
+    for (int a = 0; a < n; ++a) regrets_[base + a] = std::max(regrets_[base + a] + delta[a], floor_);
   }
+  // Requires: base + n <= the strategy-sum table's size.
   void AddStrategy(std::uint64_t base, int n, const double* sigma) {
     for (int a = 0; a < n; ++a) sums_[base + a] += sigma[a];
   }
@@ -43,6 +51,7 @@ class DirectAccess {
  private:
   double* regrets_;
   double* sums_;
+  double floor_;
 };
 
 // Wire format of a batch's deltas (what a worker writes into a slab), one
@@ -65,15 +74,16 @@ inline std::uint64_t MaxDeltaBytes(std::uint64_t infosets, std::uint64_t entries
 
 class DeltaAccess {
  public:
-  // `base_regrets` (num_entries elements) is read with relaxed atomic loads.
-  DeltaAccess(const double* base_regrets, std::uint64_t num_entries)
-      : base_(base_regrets), regret_delta_(num_entries, 0.0), strategy_delta_(num_entries, 0.0),
+  // `base_regrets` (num_entries elements) is read with relaxed atomic loads;
+  // strategy sums are kept for the first `strategy_entries` entries.
+  DeltaAccess(const double* base_regrets, std::uint64_t num_entries, std::uint64_t strategy_entries)
+      : base_(base_regrets), regret_delta_(num_entries, 0.0), strategy_delta_(strategy_entries, 0.0),
         touched_(num_entries, 0) {}
+  DeltaAccess(const double* base_regrets, std::uint64_t num_entries)
+      : DeltaAccess(base_regrets, num_entries, num_entries) {}
 
-  void CurrentStrategy(std::uint64_t base, int n, double* sigma) {
-    double r[16];
-    for (int a = 0; a < n; ++a) r[a] = LoadBase(base + a) + regret_delta_[base + a];
-    RegretMatching(r, n, sigma);
+  void Regrets(std::uint64_t base, int n, double* out) const {
+    for (int a = 0; a < n; ++a) out[a] = LoadBase(base + a) + regret_delta_[base + a];
   }
   void AddRegrets(std::uint64_t base, int n, const double* delta) {
     Touch(base, n);
@@ -123,11 +133,14 @@ inline std::uint64_t DeltaAccess::EmitAndClear(std::byte* out) {
     std::memcpy(p, &header, sizeof(header));
     p += sizeof(header);
     for (int a = 0; a < n; ++a) {
-      const DeltaPair pair{static_cast<float>(regret_delta_[base + a]), static_cast<float>(strategy_delta_[base + a])};
+      const std::uint64_t e = base + static_cast<std::uint64_t>(a);
+      const bool has_strategy = e < strategy_delta_.size();
+      const DeltaPair pair{static_cast<float>(regret_delta_[e]),
+                           has_strategy ? static_cast<float>(strategy_delta_[e]) : 0.0f};
       std::memcpy(p, &pair, sizeof(pair));
       p += sizeof(pair);
-      regret_delta_[base + a] = 0.0;
-      strategy_delta_[base + a] = 0.0;
+      regret_delta_[e] = 0.0;
+      if (has_strategy) strategy_delta_[e] = 0.0;
     }
     touched_[base] = 0;
   }
@@ -137,11 +150,12 @@ inline std::uint64_t DeltaAccess::EmitAndClear(std::byte* out) {
 }
 
 // The single writer's side: adds a batch's deltas (the wire format above)
-// into the tables. Regret stores are relaxed atomics because workers read the
-// same words concurrently. Returns false, having applied nothing past it, at
-// the first malformed record (entry out of range, bad action count, or a
-// record running past the end).
-inline bool ApplyDeltas(std::span<const std::byte> bytes, TableView tables) {
+// into the tables, raising regrets below `regret_floor` to it. Regret stores
+// are relaxed atomics because workers read the same words concurrently.
+// Returns false, having applied nothing past it, at the first malformed
+// record (entry out of range, bad action count, a strategy delta past the
+// strategy-sum table, or a record running past the end).
+inline bool ApplyDeltas(std::span<const std::byte> bytes, TableView tables, double regret_floor = kNoRegretFloor) {
   const std::byte* p = bytes.data();
   const std::byte* end = p + bytes.size();
   while (p < end) {
@@ -161,8 +175,12 @@ inline bool ApplyDeltas(std::span<const std::byte> bytes, TableView tables) {
       std::memcpy(&d, p, sizeof(d));
       p += sizeof(d);
       std::atomic_ref<double> r(tables.regrets[base + a]);
-      r.store(r.load(std::memory_order_relaxed) + d.regret, std::memory_order_relaxed);
-      tables.strategy_sum[base + a] += d.strategy;
+      r.store(std::max(r.load(std::memory_order_relaxed) + d.regret, regret_floor), std::memory_order_relaxed);
+      if (base + a < tables.strategy_sum.size()) {
+        tables.strategy_sum[base + a] += d.strategy;
+      } else if (d.strategy != 0.0f) {
+        return false;
+      }
     }
   }
   return true;

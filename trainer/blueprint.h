@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,11 +79,12 @@ class Blueprint {
   std::unique_ptr<solver::TableLayout> layout_;
 };
 
-// The blueprint's probabilities from final tables: average strategy on the
-// preflop, current strategy on later streets.
+// The blueprint's probabilities from final tables: the average strategy
+// where strategy sums were kept (the prefix `strategy_sum` covers: the
+// preflop, or every street), the current strategy elsewhere.
 template <class G>
 std::vector<float> BlueprintProbabilities(const G& game, const solver::TableLayout& layout, const double* regrets,
-                                          const double* strategy_sum);
+                                          std::span<const double> strategy_sum);
 
 }  // namespace bp::trainer
 
@@ -92,7 +94,7 @@ namespace bp::trainer {
 
 template <class G>
 std::vector<float> BlueprintProbabilities(const G& game, const solver::TableLayout& layout, const double* regrets,
-                                          const double* strategy_sum) {
+                                          std::span<const double> strategy_sum) {
   std::vector<float> out(layout.num_entries(), 0.0f);
   for (std::uint32_t node = 0; node < game.NumNodes(); ++node) {
     if (game.IsTerminal(node)) continue;
@@ -101,8 +103,11 @@ std::vector<float> BlueprintProbabilities(const G& game, const solver::TableLayo
     for (std::uint32_t b = 0; b < buckets; ++b) {
       const std::uint64_t base = layout.entry_offset(node) + static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(n);
       double p[solver::kMaxActions];
-      if (game.Street(node) == 0) solver::NormalizeStrategySum(strategy_sum + base, n, p);
-      else solver::RegretMatching(regrets + base, n, p);
+      if (base + static_cast<std::uint64_t>(n) <= strategy_sum.size()) {
+        solver::NormalizeStrategySum(strategy_sum.data() + base, n, p);
+      } else {
+        solver::RegretMatching(regrets + base, n, p);
+      }
       for (int a = 0; a < n; ++a) out[base + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
     }
   }

@@ -163,8 +163,9 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
     throw CheckpointError(fmt::format("{}: format version {} is not supported (expected {})", path.string(),
                                       data.version, kCheckpointVersion));
   }
-  if (data.regrets.size() != data.strategy_sum.size()) {
-    throw CheckpointError(fmt::format("{}: corrupt: {} regrets but {} strategy sums", path.string(),
+  if (data.strategy_sum.size() > data.regrets.size()) {
+    throw CheckpointError(fmt::format("{}: corrupt: {} regrets but {} strategy sums (at most one per regret)",
+                                      path.string(),
                                       data.regrets.size(), data.strategy_sum.size()));
   }
   return data;

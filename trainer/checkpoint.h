@@ -28,7 +28,7 @@ class CheckpointError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr std::uint32_t kCheckpointVersion = 1;
+inline constexpr std::uint32_t kCheckpointVersion = 2;  // 2: strategy sums may be a prefix (solver.average)
 
 // A batch that was issued but not applied when the checkpoint was taken; it is
 // issued again on resume.

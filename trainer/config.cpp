@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +24,16 @@ Interval ParseInterval(const std::string& s) {
     return {Interval::Unit::kSeconds, ParseDurationSeconds(s)};
   } catch (const std::invalid_argument&) {
     throw Expected{"an iteration count (e.g. 1000000), a duration (e.g. 30m), or off"};
+  }
+}
+
+// A regret bound: a number at most 0 (in the game's utility units).
+double ParseNonPositive(const std::string& s, bool allow_off) {
+  try {
+    return ParseReal(s, -1e300, 0);
+  } catch (const Expected&) {
+    throw Expected{allow_off ? "a number at most 0 (utility units: big blinds for nlhe) or off"
+                             : "a number at most 0 (utility units: big blinds for nlhe)"};
   }
 }
 
@@ -114,12 +126,44 @@ const YamlSchema<Config>& Schema() {
     f.push_back({"solver.sampling",
                  [](const std::string& s, Config& c) { c.solver.sampling = ParseEnum(s, {"external"}); },
                  [](const Config& c) { return c.solver.sampling; }, true});
-    f.push_back({"solver.discount_interval",
-                 [](const std::string& s, Config& c) { c.solver.discount_interval = ParseUInt(s, 0, 1ULL << 50); },
-                 [](const Config& c) { return std::to_string(c.solver.discount_interval); }, true});
-    f.push_back({"solver.discount_stop",
-                 [](const std::string& s, Config& c) { c.solver.discount_stop = ParseUInt(s, 0, 1ULL << 50); },
-                 [](const Config& c) { return std::to_string(c.solver.discount_stop); }, true});
+    const auto optional_interval = [&f](const char* key, std::optional<Interval> Config::Solver::*member,
+                                        bool identity) {
+      f.push_back({key,
+                   [member](const std::string& s, Config& c) {
+                     c.solver.*member = s == "auto" ? std::nullopt : std::optional<Interval>(ParseInterval(s));
+                   },
+                   [member](const Config& c) {
+                     const auto& v = c.solver.*member;
+                     return v ? v->ToString() : std::string("auto");
+                   },
+                   identity});
+    };
+    optional_interval("solver.discount_interval", &Config::Solver::discount_interval, true);
+    optional_interval("solver.discount_stop", &Config::Solver::discount_stop, true);
+    f.push_back({"solver.regret_floor",
+                 [](const std::string& s, Config& c) {
+                   c.solver.regret_floor = s == "off" ? -std::numeric_limits<double>::infinity() : ParseNonPositive(s, true);
+                 },
+                 [](const Config& c) {
+                   return std::isinf(c.solver.regret_floor) ? std::string("off")
+                                                            : fmt::format("{}", c.solver.regret_floor);
+                 }});
+    optional_interval("solver.prune_start", &Config::Solver::prune_start, false);
+    f.push_back({"solver.prune_threshold",
+                 [](const std::string& s, Config& c) { c.solver.prune_threshold = ParseNonPositive(s, false); },
+                 [](const Config& c) { return fmt::format("{}", c.solver.prune_threshold); }});
+    f.push_back({"solver.prune_probability",
+                 [](const std::string& s, Config& c) { c.solver.prune_probability = ParseReal(s, 0, 1); },
+                 [](const Config& c) { return fmt::format("{}", c.solver.prune_probability); }});
+    f.push_back({"solver.average",
+                 [](const std::string& s, Config& c) {
+                   const std::string v = ParseEnum(s, {"auto", "all", "preflop"});
+                   c.solver.average = v == "auto" ? std::nullopt : std::optional<std::string>(v);
+                 },
+                 [](const Config& c) { return c.solver.average.value_or("auto"); }, true});
+    f.push_back({"solver.average_start",
+                 [](const std::string& s, Config& c) { c.solver.average_start = ParseInterval(s); },
+                 [](const Config& c) { return c.solver.average_start.ToString(); }});
     f.push_back({"run.iterations",
                  [](const std::string& s, Config& c) { c.run.iterations = ParseUInt(s, 0, 1ULL << 50); },
                  [](const Config& c) { return std::to_string(c.run.iterations); }});
@@ -195,6 +239,49 @@ void Validate(const Config& config, const std::string& source) {
   }
 }
 
+// Fills the "auto" solver keys (Pluribus' values for nlhe, plain MCCFR
+// otherwise) and checks the solver keys against each other.
+void ResolveSolverDefaults(Config& config, const std::string& source) {
+  auto& s = config.solver;
+  const bool nlhe = config.game.name == "nlhe";
+  constexpr auto kMinutes = Interval::Unit::kSeconds;
+  const Interval off{Interval::Unit::kIterations, 0};
+  if (!s.discount_interval) s.discount_interval = nlhe ? Interval{kMinutes, 600} : off;
+  if (!s.discount_stop) s.discount_stop = s.discount_interval->off() ? off
+                                          : nlhe && s.discount_interval->unit == kMinutes ? Interval{kMinutes, 24000}
+                                                                                          : off;
+  if (!s.prune_start) s.prune_start = nlhe ? Interval{kMinutes, 12000} : off;
+  if (!s.average) s.average = nlhe ? "preflop" : "all";
+  if (!s.discount_interval->off()) {
+    if (s.discount_stop->off()) {
+      throw ConfigError(fmt::format("{}: solver.discount_stop: expected an iteration count or a duration when "
+                                    "solver.discount_interval is set, found off",
+                                    source));
+    }
+    if (s.discount_stop->unit != s.discount_interval->unit) {
+      throw ConfigError(fmt::format("{}: solver.discount_stop: expected the unit of solver.discount_interval ({}), "
+                                    "found {}",
+                                    source, s.discount_interval->ToString(), s.discount_stop->ToString()));
+    }
+  }
+  if (s.prune_threshold <= s.regret_floor) {
+    throw ConfigError(fmt::format("{}: solver.prune_threshold: expected above solver.regret_floor ({}), found {}",
+                                  source, s.regret_floor, s.prune_threshold));
+  }
+  if (config.run.deterministic) {
+    const std::pair<const char*, Interval> timed[] = {{"solver.discount_interval", *s.discount_interval},
+                                                      {"solver.prune_start", *s.prune_start},
+                                                      {"solver.average_start", s.average_start}};
+    for (const auto& [key, interval] : timed) {
+      if (!interval.off() && interval.unit == kMinutes) {
+        throw ConfigError(fmt::format("{}: {}: expected an iteration count or off when run.deterministic is true "
+                                      "(a duration depends on the machine's speed), found {}",
+                                      source, key, interval.ToString()));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 abstraction::BettingAbstraction Config::DefaultBetting() {
@@ -231,11 +318,7 @@ Config ParseConfig(const std::string& yaml_text, const std::string& source, cons
   config.source = source;
   Schema().Parse(yaml_text, source, overrides, config);
   Validate(config, source);
-  if (config.solver.discount_interval > 0 && config.solver.discount_stop == 0) {
-    throw ConfigError(fmt::format("{}: solver.discount_stop: expected a positive iteration count when "
-                                  "solver.discount_interval is set, found 0",
-                                  source));
-  }
+  ResolveSolverDefaults(config, source);
   return config;
 }
 

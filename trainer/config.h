@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -53,10 +54,28 @@ struct Config {
     std::string preflop_equity = "assets/preflop_equity.bin";
   } abstraction;
   abstraction::BettingAbstraction betting = DefaultBetting();  // nlhe only
+  // MCCFR-P. Keys left out (or "auto") take Pluribus' values for game nlhe
+  // and plain external-sampling MCCFR for the others; after loading, every
+  // optional here holds its resolved value. Regret values are in the game's
+  // utility units: big blinds for nlhe and nlhe_preflop.
   struct Solver {
     std::string sampling = "external";
-    std::uint64_t discount_interval = 0;  // iterations between linear-CFR discounts; 0 = off
-    std::uint64_t discount_stop = 0;      // no discounting after this many iterations
+    // Linear CFR: regrets and strategy sums times k/(k+1) at the end of the
+    // k-th interval, until discount_stop. Iterations or training time; both
+    // keys in the same unit. Pluribus: every 10 minutes for the first 400.
+    std::optional<Interval> discount_interval;
+    std::optional<Interval> discount_stop;
+    double regret_floor = -3.1e6;  // Pluribus: -310,000,000 chips with a 100-chip big blind
+    // Negative-regret pruning from this point on (off: never). Pluribus: 200 minutes.
+    std::optional<Interval> prune_start;
+    double prune_threshold = -3.0e6;  // Pluribus: -300,000,000 chips
+    double prune_probability = 0.95;
+    // Streets whose average strategy is kept: all, or preflop (Pluribus; the
+    // postflop blueprint is then the current strategy or its snapshots).
+    std::optional<std::string> average;
+    Interval average_start{Interval::Unit::kIterations, 0};  // strategy sums from this point on
+    // The number of streets `average` means for a game with `streets` streets.
+    int AverageStreets(int streets) const { return average == "preflop" ? 1 : streets; }
   } solver;
   struct Run {
     std::uint64_t iterations = 0;  // stop after this many in total; 0 = no limit

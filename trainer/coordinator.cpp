@@ -84,8 +84,10 @@ CoordinatorBase::~CoordinatorBase() {
   if (metrics_) std::fclose(metrics_);
 }
 
-void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t per_iteration_bytes) {
+void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t strategy_entries,
+                                    std::uint64_t per_iteration_bytes) {
   entries_ = entries;
+  strategy_entries_ = strategy_entries;
   workers_ = static_cast<std::uint32_t>(config_.run.num_workers > 0 ? config_.run.num_workers : AvailableCores());
   const std::uint32_t slabs_per_worker = static_cast<std::uint32_t>(config_.run.queue_depth) + 4;
   const std::uint64_t whole_table = solver::MaxDeltaBytes(infosets, entries);
@@ -110,17 +112,17 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   layout.Add("results", sizeof(ResultQueue) * workers_);
   layout.Add("slabs", ipc::SlabPool::RegionBytes(workers_, slabs_per_worker, slab_bytes));
   layout.Add("regrets", entries * sizeof(double));
-  layout.Add("strategy", entries * sizeof(double));
-  // Each worker also keeps private deltas over the whole table (two doubles
-  // and a byte per entry).
-  const std::uint64_t private_bytes = static_cast<std::uint64_t>(workers_) * entries * 17;
+  layout.Add("strategy", strategy_entries * sizeof(double));
+  // Each worker also keeps private deltas over the whole table (a double and
+  // a byte per entry, and a double per strategy entry).
+  const std::uint64_t private_bytes = static_cast<std::uint64_t>(workers_) * (entries * 9 + strategy_entries * 8);
   const std::uint64_t available = AvailableMemoryBytes();
   if (layout.total_size() + private_bytes > available) {
     throw std::runtime_error(fmt::format(
         "the run needs {:.1f} MiB (tables {:.1f} MiB, delta slabs {:.1f} MiB, the workers' private deltas {:.1f} MiB) "
         "but only {:.1f} MiB of memory is available; use fewer workers, a smaller --batch-size or a smaller "
         "abstraction",
-        (layout.total_size() + private_bytes) / 1048576.0, 2.0 * entries * 8 / 1048576.0,
+        (layout.total_size() + private_bytes) / 1048576.0, 8.0 * (entries + strategy_entries) / 1048576.0,
         static_cast<double>(ipc::SlabPool::RegionBytes(workers_, slabs_per_worker, slab_bytes)) / 1048576.0,
         private_bytes / 1048576.0, available / 1048576.0));
   }
@@ -148,7 +150,7 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
 }
 
 solver::TableView CoordinatorBase::Tables() const {
-  return {std::span<double>(regrets_, entries_), std::span<double>(strategy_, entries_)};
+  return {std::span<double>(regrets_, entries_), std::span<double>(strategy_, strategy_entries_)};
 }
 
 void CoordinatorBase::InitialiseState(std::uint64_t entries) {
@@ -158,9 +160,10 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
   sampled_pid_.assign(workers_, 0);
   seed_ = config_.run.seed;
   if (resume_) {
-    if (resume_->regrets.size() != entries) {
-      throw CheckpointError(fmt::format("checkpoint holds {} table entries, this game needs {}",
-                                        resume_->regrets.size(), entries));
+    if (resume_->regrets.size() != entries || resume_->strategy_sum.size() != strategy_entries_) {
+      throw CheckpointError(fmt::format("checkpoint holds {} regrets and {} strategy sums, this run needs {} and {}",
+                                        resume_->regrets.size(), resume_->strategy_sum.size(), entries,
+                                        strategy_entries_));
     }
     std::copy(resume_->regrets.begin(), resume_->regrets.end(), regrets_);
     std::copy(resume_->strategy_sum.begin(), resume_->strategy_sum.end(), strategy_);
@@ -185,7 +188,7 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
   applied_.assign(next_batch_id_, false);
   // Fault the snapshot memory in now, not during the first checkpoint.
   spare_.regrets.assign(entries, 0.0);
-  spare_.strategy_sum.assign(entries, 0.0);
+  spare_.strategy_sum.assign(strategy_entries_, 0.0);
 
   std::filesystem::create_directories(logdir_ / "checkpoints");
   {
@@ -215,7 +218,8 @@ void CoordinatorBase::ApplyResult(std::uint32_t w, const ResultDescriptor& r) {
   }
   const double start = SteadySeconds();
   if (r.bytes > pool_->slab_bytes() ||
-      !solver::ApplyDeltas(std::span<const std::byte>(pool_->Data(r.slab), r.bytes), Tables())) {
+      !solver::ApplyDeltas(std::span<const std::byte>(pool_->Data(r.slab), r.bytes), Tables(),
+                           config_.solver.regret_floor)) {
     throw std::runtime_error(fmt::format("worker {} sent malformed deltas for batch {}", w, r.batch_id));
   }
   apply_seconds_ += SteadySeconds() - start;
@@ -309,7 +313,22 @@ bool CoordinatorBase::NextBatch(TaskDescriptor& task) {
     applied_.push_back(false);
     ++totals_.issued;
   }
+  task.flags = PhaseFlags(task.first_iteration);
   return true;
+}
+
+double CoordinatorBase::Progress(const Interval& interval, std::uint64_t iteration) const {
+  return interval.unit == Interval::Unit::kIterations ? static_cast<double>(iteration) : Elapsed();
+}
+
+std::uint32_t CoordinatorBase::PhaseFlags(std::uint64_t first_iteration) const {
+  const auto& s = config_.solver;
+  std::uint32_t flags = 0;
+  if (!s.prune_start->off() && Progress(*s.prune_start, first_iteration) >= s.prune_start->value) flags |= kTaskPrune;
+  if (s.average_start.off() || Progress(s.average_start, first_iteration) >= s.average_start.value) {
+    flags |= kTaskAverage;
+  }
+  return flags;
 }
 
 void CoordinatorBase::Refill() {
@@ -352,16 +371,17 @@ void CoordinatorBase::Sleep() {
 }
 
 void CoordinatorBase::MaybeDiscount() {
-  const auto& s = config_.solver;
-  if (s.discount_interval == 0) return;
-  while (discounts_applied_ < s.discount_stop / s.discount_interval &&
-         totals_.iterations >= (discounts_applied_ + 1) * s.discount_interval) {
+  const Interval& every = *config_.solver.discount_interval;
+  if (every.off()) return;
+  const auto last = static_cast<std::uint64_t>(config_.solver.discount_stop->value / every.value);
+  const double progress = Progress(every, totals_.iterations);
+  while (discounts_applied_ < last && progress >= static_cast<double>(discounts_applied_ + 1) * every.value) {
     const double factor = static_cast<double>(discounts_applied_ + 1) / static_cast<double>(discounts_applied_ + 2);
     for (std::uint64_t i = 0; i < entries_; ++i) {
       std::atomic_ref<double> r(regrets_[i]);
       r.store(r.load(std::memory_order_relaxed) * factor, std::memory_order_relaxed);
-      strategy_[i] *= factor;
     }
+    for (std::uint64_t i = 0; i < strategy_entries_; ++i) strategy_[i] *= factor;
     ++discounts_applied_;
   }
 }
@@ -424,7 +444,7 @@ void CoordinatorBase::Snapshot(CheckpointData& data) const {
     for (const auto& t : q) pend(t);
   }
   data.regrets.assign(regrets_, regrets_ + entries_);
-  data.strategy_sum.assign(strategy_, strategy_ + entries_);
+  data.strategy_sum.assign(strategy_, strategy_ + strategy_entries_);
 }
 
 void CoordinatorBase::StartCheckpoint(bool final) {

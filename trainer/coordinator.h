@@ -60,7 +60,9 @@ class CoordinatorBase {
   // Plans and creates the segment; requires entries and fingerprint set.
   // per_iteration_bytes: solver::MaxDeltaBytesPerIteration of the game; a
   // slab holds the smaller of a whole table's deltas and a batch's bound.
-  void CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t per_iteration_bytes);
+  // strategy_entries: the strategy-sum prefix kept (solver.average).
+  void CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t strategy_entries,
+                     std::uint64_t per_iteration_bytes);
   solver::TableView Tables() const;
   void InitialiseState(std::uint64_t entries);
 
@@ -73,6 +75,10 @@ class CoordinatorBase {
   void StopWorkers();
   void Sleep();
   void MaybeDiscount();
+  // How far the run is in the unit of `interval` (iterations or seconds).
+  double Progress(const Interval& interval, std::uint64_t iteration) const;
+  // kTaskPrune and kTaskAverage for a batch starting at `first_iteration`.
+  std::uint32_t PhaseFlags(std::uint64_t first_iteration) const;
   // Fills `data` (reusing its memory) with the state after the applied batches.
   void Snapshot(CheckpointData& data) const;
   void StartCheckpoint(bool final);
@@ -91,6 +97,7 @@ class CoordinatorBase {
   std::string fingerprint_;
   std::uint32_t workers_ = 1;
   std::uint64_t entries_ = 0;
+  std::uint64_t strategy_entries_ = 0;
 
   std::optional<ipc::Segment> segment_;
   CoordinatorShared* shared_ = nullptr;

@@ -28,7 +28,9 @@ void Coordinator<G>::ForkWorker(std::uint32_t index) {
                     &results_[index],
                     shared_,
                     slab_region_,
-                    regrets_};
+                    regrets_,
+                    strategy_entries_,
+                    SamplingOptionsOf(config_, game_.NumStreets())};
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed for worker " + std::to_string(index));
@@ -42,6 +44,7 @@ void Coordinator<G>::ForkWorker(std::uint32_t index) {
 template <solver::Game G>
 std::optional<double> Coordinator<G>::Exploitability() const {
   if constexpr (solver::EnumerableGame<G>) {
+    if (strategy_entries_ != layout_.num_entries()) return std::nullopt;  // no average strategy on some streets
     return evaluator_->Exploitability(
         solver::TabularPolicy::Average(layout_, std::span<const double>(strategy_, layout_.num_entries())));
   } else {
@@ -52,7 +55,7 @@ std::optional<double> Coordinator<G>::Exploitability() const {
 template <solver::Game G>
 void Coordinator<G>::StartEvaluation() {
   if constexpr (solver::EnumerableGame<G>) {
-    if (eval_pending_) return;
+    if (eval_pending_ || strategy_entries_ != layout_.num_entries()) return;
     eval_snapshot_.assign(strategy_, strategy_ + layout_.num_entries());
     eval_done_.store(false);
     eval_pending_ = true;
@@ -81,10 +84,17 @@ template <solver::Game G>
 int Coordinator<G>::Run() {
   fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
   if constexpr (solver::EnumerableGame<G>) evaluator_.emplace(game_, layout_);
-  log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets and strategy sums, double)",
+  const int average_streets = config_.solver.AverageStreets(game_.NumStreets());
+  const std::uint64_t strategy_entries = layout_.street_end(average_streets - 1);
+  log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets {:.1f} MiB, strategy sums on {} "
+            "{:.1f} MiB, double)",
             config_.game.name, layout_.num_infosets(), layout_.num_entries(),
-            2.0 * 8 * layout_.num_entries() / (1 << 20));
-  CreateSegment(layout_.num_infosets(), layout_.num_entries(), solver::MaxDeltaBytesPerIteration(game_));
+            8.0 * static_cast<double>(layout_.num_entries() + strategy_entries) / (1 << 20),
+            8.0 * static_cast<double>(layout_.num_entries()) / (1 << 20),
+            average_streets == game_.NumStreets() ? "every street" : "the first street",
+            8.0 * static_cast<double>(strategy_entries) / (1 << 20));
+  CreateSegment(layout_.num_infosets(), layout_.num_entries(), strategy_entries,
+                solver::MaxDeltaBytesPerIteration(game_));
   InitialiseState(layout_.num_entries());
   for (std::uint32_t w = 0; w < workers_; ++w) ForkWorker(w);
   log_.Info("started {} worker process(es), batch size {}, queue depth {}{}", workers_, config_.run.batch_size,
@@ -140,8 +150,12 @@ int Coordinator<G>::Run() {
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
     Blueprint::Write(path, config_, totals_.iterations, game_.buckets().fingerprint(),
-                     BlueprintProbabilities(game_, layout_, regrets_, strategy_));
-    log_.Info("blueprint {} written: preflop average strategy, current strategy after it", path);
+                     BlueprintProbabilities(game_, layout_, regrets_,
+                                            std::span<const double>(strategy_, strategy_entries_)));
+    log_.Info("blueprint {} written: {}", path,
+              strategy_entries_ == layout_.num_entries()
+                  ? "average strategy"
+                  : "preflop average strategy, current strategy after it");
   }
   WriteMetrics(true, last_exploitability_);
   log_.EndProgress();

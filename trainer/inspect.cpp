@@ -200,13 +200,17 @@ int PrintInfoset(const G& game, const CheckpointData& ckpt, const std::string& n
   }
   const int n = game.NumActions(ref->node);
   const std::uint64_t base = layout.entry_offset(ref->node) + static_cast<std::uint64_t>(ref->bucket) * n;
+  // Strategy sums may have been kept for the first street only (solver.average).
+  const bool has_average = base + static_cast<std::uint64_t>(n) <= ckpt.strategy_sum.size();
   double average[solver::kMaxActions], current[solver::kMaxActions];
-  solver::NormalizeStrategySum(ckpt.strategy_sum.data() + base, n, average);
+  if (has_average) solver::NormalizeStrategySum(ckpt.strategy_sum.data() + base, n, average);
   solver::RegretMatching(ckpt.regrets.data() + base, n, current);
-  fmt::print("infoset {} (player {}), after {} iterations\n", name, game.Player(ref->node), ckpt.iterations);
+  fmt::print("infoset {} (player {}), after {} iterations{}\n", name, game.Player(ref->node), ckpt.iterations,
+             has_average ? "" : " (no average strategy kept on this street)");
   fmt::print("{:>8} {:>10} {:>10} {:>14}\n", "action", "average", "current", "regret");
   for (int a = 0; a < n; ++a) {
-    fmt::print("{:>8} {:>10.4f} {:>10.4f} {:>14.2f}\n", game.ActionName(ref->node, a), average[a], current[a],
+    fmt::print("{:>8} {:>10} {:>10.4f} {:>14.2f}\n", game.ActionName(ref->node, a),
+               has_average ? fmt::format("{:.4f}", average[a]) : std::string("-"), current[a],
                ckpt.regrets[base + a]);
   }
   return 0;

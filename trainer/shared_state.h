@@ -8,7 +8,8 @@
 //   "results"      ResultQueue[workers]   worker -> coordinator
 //   "slabs"        SlabPool: per worker, slabs of batch deltas
 //   "regrets"      double[entries]   written only by the coordinator
-//   "strategy"     double[entries]   written only by the coordinator
+//   "strategy"     double[strategy entries]  written only by the coordinator
+//                  (a prefix of the entries when only the preflop is averaged)
 // Workers read "regrets" racily with relaxed atomic loads (parallel MCCFR).
 #pragma once
 
@@ -28,10 +29,12 @@ struct alignas(64) TaskDescriptor {
   std::uint64_t first_iteration;
   std::uint64_t count;  // iterations
   std::uint64_t seed;   // the batch's RNG seed
-  std::uint32_t flags;  // kTaskStop: exit after the tasks before this one
+  std::uint32_t flags;  // kTaskStop: exit after the tasks before this one; kTaskPrune, kTaskAverage
   std::uint8_t reserved[28];
 };
 inline constexpr std::uint32_t kTaskStop = 1;
+inline constexpr std::uint32_t kTaskPrune = 2;    // negative-regret pruning on (solver.prune_start reached)
+inline constexpr std::uint32_t kTaskAverage = 4;  // strategy-sum updates on (solver.average_start reached)
 
 // A finished batch: its deltas are in `slab`.
 struct alignas(64) ResultDescriptor {

@@ -25,6 +25,7 @@
 #include "solver/external_sampling.h"
 #include "solver/table_access.h"
 #include "solver/table_layout.h"
+#include "trainer/config.h"
 #include "trainer/shared_state.h"
 
 namespace bp::trainer {
@@ -40,7 +41,18 @@ struct WorkerContext {
   CoordinatorShared* coordinator_shared;
   std::byte* slab_region;
   const double* regrets;
+  std::uint64_t strategy_entries;  // the strategy-sum prefix
+  solver::SamplingOptions options;
 };
+
+// The solver options a config asks for, for a game with `streets` streets.
+inline solver::SamplingOptions SamplingOptionsOf(const Config& config, int streets) {
+  solver::SamplingOptions o;
+  o.average_streets = config.solver.AverageStreets(streets);
+  o.prune_threshold = config.solver.prune_threshold;
+  o.prune_probability = config.solver.prune_probability;
+  return o;
+}
 
 inline std::uint64_t MonotonicNs() {
   return static_cast<std::uint64_t>(
@@ -70,7 +82,7 @@ template <solver::Game G>
   ipc::Consumer<TaskQueue> tasks(ctx.tasks);
   ipc::Producer<ResultQueue> results(ctx.results, &control.put, &ctx.coordinator_shared->results);
   solver::ExternalSampling<G, solver::DeltaAccess> solver(
-      game, layout, solver::DeltaAccess(ctx.regrets, layout.num_entries()), 0);
+      game, layout, solver::DeltaAccess(ctx.regrets, layout.num_entries(), ctx.strategy_entries), 0, ctx.options);
 
   for (;;) {
     control.heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
@@ -83,6 +95,7 @@ template <solver::Game G>
     control.state.store(ipc::WorkerState::kBusy, std::memory_order_relaxed);
     const std::uint64_t start = MonotonicNs();
     solver.rng().Seed(task.seed);
+    solver.SetPhase((task.flags & kTaskPrune) != 0, (task.flags & kTaskAverage) != 0);
     solver.Iterate(task.count);
     std::optional<std::uint32_t> slab;
     while (!(slab = pool.AcquireFor(ctx.index, std::chrono::milliseconds(200)))) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 #include "abstraction/kuhn.h"
 #include "abstraction/leduc.h"
@@ -90,4 +92,127 @@ TEST_CASE("exploitability falls as iterations grow") {
     CHECK(now < previous);
     previous = now;
   }
+}
+
+TEST_CASE("the layout is street-major: the entries of the first k streets are a prefix") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  REQUIRE(layout.num_streets() == 2);
+  CHECK(layout.street_end(1) == layout.num_entries());
+  CHECK(layout.street_end(0) > 0);
+  CHECK(layout.street_end(0) < layout.num_entries());
+  std::uint64_t covered = 0;
+  for (bp::solver::NodeId node = 0; node < layout.num_nodes(); ++node) {
+    if (game.IsTerminal(node)) continue;
+    const bool first = game.Street(node) == 0;
+    CHECK((first ? layout.entry_end(node) <= layout.street_end(0) : layout.entry_offset(node) >= layout.street_end(0)));
+    CHECK(layout.entry_end(node) - layout.entry_offset(node) ==
+          std::uint64_t{game.NumBuckets(game.Street(node))} * static_cast<std::uint64_t>(game.NumActions(node)));
+    covered += layout.entry_end(node) - layout.entry_offset(node);
+  }
+  CHECK(covered == layout.num_entries());
+}
+
+TEST_CASE("average_streets = 1 keeps strategy sums on the first street only; SetPhase turns them off") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  bp::solver::SamplingOptions options;
+  options.average_streets = 1;
+  Tables tables(layout.num_entries());
+  ExternalSampling solver(game, layout, tables.View(), 9, options);
+  solver.Iterate(2000);
+  const auto sums = tables.strategy_sum();
+  const auto split = sums.begin() + static_cast<std::ptrdiff_t>(layout.street_end(0));
+  CHECK(std::any_of(sums.begin(), split, [](double v) { return v > 0; }));
+  CHECK(std::all_of(split, sums.end(), [](double v) { return v == 0; }));
+  const std::vector<double> before(sums.begin(), sums.end());
+  solver.SetPhase(false, false);
+  solver.Iterate(2000);
+  CHECK(std::ranges::equal(before, tables.strategy_sum()));
+}
+
+TEST_CASE("pruning skips actions below the threshold, except on the last street and actions that end the hand") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  bp::solver::SamplingOptions options;
+  options.prune_threshold = -100;
+  options.prune_probability = 1.0;
+  for (bool prune : {false, true}) {
+    CAPTURE(prune);
+    Tables tables(layout.num_entries());
+    auto view = tables.View();
+    // Every action's regret far below the threshold.
+    std::fill(view.regrets.begin(), view.regrets.end(), -1000.0);
+    ExternalSampling solver(game, layout, view, 4, options);
+    solver.SetPhase(prune, true);
+    solver.Iterate(5000);
+    int pruned_kept = 0, exempt_updated = 0, other_updated = 0;
+    for (bp::solver::NodeId node = 0; node < layout.num_nodes(); ++node) {
+      if (game.IsTerminal(node)) continue;
+      for (int a = 0; a < game.NumActions(node); ++a) {
+        const bool exempt = game.Street(node) == game.NumStreets() - 1 || game.IsTerminal(game.Child(node, a));
+        for (std::uint32_t b = 0; b < game.NumBuckets(game.Street(node)); ++b) {
+          const double r = view.regrets[layout.entry_offset(node) + b * game.NumActions(node) + a];
+          if (exempt) {
+            exempt_updated += r != -1000.0;
+          } else if (r == -1000.0) {
+            ++pruned_kept;
+          } else {
+            ++other_updated;
+          }
+        }
+      }
+    }
+    CHECK(exempt_updated > 0);
+    if (prune) {
+      CHECK(pruned_kept > 0);
+      CHECK(other_updated == 0);
+    } else {
+      CHECK(other_updated > 0);
+    }
+  }
+}
+
+TEST_CASE("Leduc with pruning (probability 0.95) and a regret floor still converges") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  Tables tables(layout.num_entries());
+  bp::solver::SamplingOptions options;
+  options.prune_threshold = -20;
+  ExternalSampling solver(game, layout, bp::solver::DirectAccess(tables.View(), -25.0), 2, options);
+  solver.Iterate(100000);
+  solver.SetPhase(true, true);
+  solver.Iterate(900000);
+  const auto regrets = tables.regrets();
+  CHECK(*std::min_element(regrets.begin(), regrets.end()) == -25.0);  // the floor was reached and held
+  ExactEvaluator eval(game, layout);
+  const double exploitability = eval.Exploitability(TabularPolicy::Average(layout, tables.strategy_sum()));
+  MESSAGE("Leduc exploitability with pruning and a floor after 10^6 iterations: ", exploitability);
+  CHECK(exploitability <= 0.03);
+}
+
+TEST_CASE("deltas applied by the single writer: floor, strategy prefix, malformed strategy past it") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  const std::uint64_t prefix = layout.street_end(0);
+  Tables base(layout.num_entries(), prefix);
+  bp::solver::SamplingOptions options;
+  options.average_streets = 1;
+  ExternalSampling worker(game, layout, bp::solver::DeltaAccess(base.regrets().data(), layout.num_entries(), prefix),
+                          6, options);
+  worker.Iterate(3000);
+  std::vector<std::byte> bytes(worker.access().EmitBytes());
+  REQUIRE(worker.access().EmitAndClear(bytes.data()) == bytes.size());
+  REQUIRE(bp::solver::ApplyDeltas(bytes, base.View(), -2.0));
+  const auto regrets = base.regrets();
+  CHECK(*std::min_element(regrets.begin(), regrets.end()) == -2.0);
+  CHECK(std::any_of(base.strategy_sum().begin(), base.strategy_sum().end(), [](double v) { return v > 0; }));
+
+  // A record past the prefix with a non-zero strategy delta is malformed.
+  const std::uint64_t header = (layout.num_entries() - 1) << 8 | 1;
+  const bp::solver::DeltaPair pair{1.0f, 1.0f};
+  std::vector<std::byte> bad(sizeof(header) + sizeof(pair));
+  std::memcpy(bad.data(), &header, sizeof(header));
+  std::memcpy(bad.data() + sizeof(header), &pair, sizeof(pair));
+  CHECK_FALSE(bp::solver::ApplyDeltas(bad, base.View()));
 }

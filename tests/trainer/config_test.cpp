@@ -2,11 +2,11 @@
 #include "trainer/config.h"
 
 #include <doctest/doctest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -77,7 +77,21 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
     {"solver:\n  sampling: outcome",
      "bad.yaml:2:13: solver.sampling: expected one of external, found 'outcome'"},
     {"solver:\n  discount_interval: 1000",
-     "bad.yaml: solver.discount_stop: expected a positive iteration count when solver.discount_interval is set, found 0"},
+     "bad.yaml: solver.discount_stop: expected an iteration count or a duration when solver.discount_interval is set, found off"},
+    {"solver:\n  discount_interval: 1000\n  discount_stop: 400m",
+     "bad.yaml: solver.discount_stop: expected the unit of solver.discount_interval (1000), found 400m"},
+    {"solver:\n  discount_interval: often",
+     "bad.yaml:2:22: solver.discount_interval: expected an iteration count (e.g. 1000000), a duration (e.g. 30m), or off, found 'often'"},
+    {"solver:\n  prune_start: 10m\nrun:\n  deterministic: true",
+     "bad.yaml: solver.prune_start: expected an iteration count or off when run.deterministic is true (a duration depends on the machine's speed), found 10m"},
+    {"solver:\n  prune_probability: 1.5",
+     "bad.yaml:2:22: solver.prune_probability: expected a number from 0 to 1, found '1.5'"},
+    {"solver:\n  regret_floor: 5",
+     "bad.yaml:2:17: solver.regret_floor: expected a number at most 0 (utility units: big blinds for nlhe) or off, found '5'"},
+    {"solver:\n  regret_floor: -100\n  prune_threshold: -200",
+     "bad.yaml: solver.prune_threshold: expected above solver.regret_floor (-100), found -200"},
+    {"solver:\n  average: river",
+     "bad.yaml:2:12: solver.average: expected one of auto, all, preflop, found 'river'"},
     {"- game",
      "bad.yaml:1:1: expected a mapping of sections (game, abstraction, ...), found a list"},
     {"run:\n  batch_sise: 10",
@@ -154,6 +168,42 @@ TEST_CASE("durations and intervals parse in their units") {
   CHECK(timed.checkpoint.interval.unit == Interval::Unit::kSeconds);
   CHECK(timed.checkpoint.interval.value == 1800);
   CHECK(ParseConfig("checkpoint:\n  interval: off\n", "c.yaml", {}).checkpoint.interval.off());
+}
+
+TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR for the small games") {
+  const Config nlhe = ParseConfig("game:\n  name: nlhe\n", "c.yaml", {});
+  CHECK(nlhe.solver.discount_interval->unit == Interval::Unit::kSeconds);
+  CHECK(nlhe.solver.discount_interval->value == 600);
+  CHECK(nlhe.solver.discount_stop->value == 24000);
+  CHECK(nlhe.solver.prune_start->ToString() == "200m");
+  CHECK(nlhe.solver.regret_floor == -3.1e6);
+  CHECK(nlhe.solver.prune_threshold == -3.0e6);
+  CHECK(nlhe.solver.prune_probability == 0.95);
+  CHECK(*nlhe.solver.average == "preflop");
+  CHECK(nlhe.solver.AverageStreets(4) == 1);
+  const std::string yaml = ToYaml(nlhe);
+  CHECK(yaml.find("discount_interval: 10m") != std::string::npos);
+  CHECK(yaml.find("prune_start: 200m") != std::string::npos);
+  CHECK(yaml.find("average: preflop") != std::string::npos);
+  CHECK(yaml.find("discount_stop: 400m") != std::string::npos);
+
+  const Config leduc = ParseConfig("game:\n  name: leduc\n", "c.yaml", {});
+  CHECK(leduc.solver.discount_interval->off());
+  CHECK(leduc.solver.prune_start->off());
+  CHECK(*leduc.solver.average == "all");
+  CHECK(leduc.solver.AverageStreets(2) == 2);
+
+  const Config chosen = ParseConfig(
+      "game:\n  name: nlhe\nsolver:\n  discount_interval: 1000\n  discount_stop: 5000\n  prune_start: off\n"
+      "  average: all\n  regret_floor: off\n",
+      "c.yaml", {});
+  CHECK(chosen.solver.discount_interval->unit == Interval::Unit::kIterations);
+  CHECK(chosen.solver.discount_stop->value == 5000);
+  CHECK(chosen.solver.prune_start->off());
+  CHECK(chosen.solver.AverageStreets(4) == 4);
+  CHECK(std::isinf(chosen.solver.regret_floor));
+  const Config again = ParseConfig(ToYaml(chosen), "resolved.yaml", {});
+  CHECK(ToYaml(again) == ToYaml(chosen));
 }
 
 TEST_CASE("the resolved config round-trips through YAML with every key present") {
