@@ -194,6 +194,12 @@ const YamlSchema<Config>& Schema() {
     f.push_back({"checkpoint.keep",
                  [](const std::string& s, Config& c) { c.checkpoint.keep = static_cast<int>(ParseUInt(s, 1, 1000)); },
                  [](const Config& c) { return std::to_string(c.checkpoint.keep); }});
+    f.push_back({"checkpoint.snapshot_interval",
+                 [](const std::string& s, Config& c) { c.checkpoint.snapshot_interval = ParseInterval(s); },
+                 [](const Config& c) { return c.checkpoint.snapshot_interval.ToString(); }});
+    f.push_back({"checkpoint.snapshot_start",
+                 [](const std::string& s, Config& c) { c.checkpoint.snapshot_start = ParseInterval(s); },
+                 [](const Config& c) { return c.checkpoint.snapshot_start.ToString(); }});
     f.push_back({"logging.logdir",
                  [](const std::string& s, Config& c) {
                    if (s.empty()) throw Expected{"a directory path"};

@@ -91,6 +91,10 @@ struct Config {
   struct Checkpoint {
     Interval interval{Interval::Unit::kSeconds, 600};
     int keep = 3;
+    // Current-strategy snapshots of the streets without strategy sums
+    // (trainer/snapshot.h); off, iterations or a duration.
+    Interval snapshot_interval{Interval::Unit::kIterations, 0};
+    Interval snapshot_start{Interval::Unit::kIterations, 0};  // none before this point (Pluribus: 800 minutes)
   } checkpoint;
   struct Logging {
     std::string logdir = "runs/latest";

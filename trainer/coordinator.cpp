@@ -14,6 +14,7 @@
 
 #include "solver/table_access.h"
 #include "trainer/proc_stats.h"
+#include "trainer/snapshot.h"
 
 namespace bp::trainer {
 
@@ -202,6 +203,8 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
   last_checkpoint_t_ = Elapsed();
   last_metrics_iterations_ = totals_.iterations;
   last_checkpoint_iterations_ = totals_.iterations;
+  last_snapshot_t_ = Elapsed();
+  last_snapshot_iterations_ = totals_.iterations;
   last_coordinator_cpu_ = ProcessCpuSeconds(::getpid());
 }
 
@@ -477,6 +480,34 @@ void CoordinatorBase::StartCheckpoint(bool final) {
     writer_failed_ = writer_failed_ || failed;
     spare_ = std::move(data);  // the memory goes back for the next checkpoint
   });
+}
+
+void CoordinatorBase::StartSnapshot(std::vector<float> probabilities) {
+  JoinCheckpointWriter();
+  last_snapshot_t_ = Elapsed();
+  last_snapshot_iterations_ = totals_.iterations;
+  const SnapshotHeader header{totals_.iterations, layout_fingerprint_, strategy_entries_, probabilities.size()};
+  const std::filesystem::path path = SnapshotPath(logdir_, totals_.iterations);
+  writer_ = std::thread([this, header, path, probabilities = std::move(probabilities)] {
+    std::string message;
+    bool failed = false;
+    try {
+      WriteSnapshot(path, header, probabilities);
+      message = fmt::format("snapshot {} written: {:.1f} MiB", path.string(), std::filesystem::file_size(path) / 1048576.0);
+    } catch (const std::exception& e) {
+      message = std::string("snapshot failed: ") + e.what();
+      failed = true;
+    }
+    std::lock_guard lock(writer_mutex_);
+    writer_message_ = message;
+    writer_failed_ = writer_failed_ || failed;
+  });
+}
+
+bool CoordinatorBase::Due(const Interval& interval, double since_t, std::uint64_t since_iterations) const {
+  if (interval.off()) return false;
+  if (interval.unit == Interval::Unit::kSeconds) return Elapsed() - since_t >= interval.value;
+  return totals_.iterations - since_iterations >= static_cast<std::uint64_t>(interval.value);
 }
 
 void CoordinatorBase::JoinCheckpointWriter() {

@@ -82,6 +82,11 @@ class CoordinatorBase {
   // Fills `data` (reusing its memory) with the state after the applied batches.
   void Snapshot(CheckpointData& data) const;
   void StartCheckpoint(bool final);
+  // Writes `probabilities` (the current strategy of entries from
+  // strategy_entries_ on) as a snapshot, on the writer thread.
+  void StartSnapshot(std::vector<float> probabilities);
+  // Whether `interval` has passed since (t, iterations).
+  bool Due(const Interval& interval, double since_t, std::uint64_t since_iterations) const;
   void JoinCheckpointWriter();
   void WriteMetrics(bool final, std::optional<double> exploitability);
   std::string ProgressLine(std::optional<double> exploitability, bool final) const;
@@ -147,6 +152,9 @@ class CoordinatorBase {
   // Checkpoints.
   double last_checkpoint_t_ = 0;
   std::uint64_t last_checkpoint_iterations_ = 0;
+  double last_snapshot_t_ = 0;
+  std::uint64_t last_snapshot_iterations_ = 0;
+  std::uint64_t layout_fingerprint_ = 0;  // FNV-1a 64 of fingerprint_, in snapshots
   std::thread writer_;
   CheckpointData spare_;  // snapshot memory, faulted in once and reused by every checkpoint
   std::mutex writer_mutex_;
@@ -187,6 +195,8 @@ class Coordinator : public CoordinatorBase {
   void StartEvaluation();
   std::optional<double> PollEvaluation();
   void JoinEvaluation();
+  // The current strategy of the entries without strategy sums.
+  std::vector<float> PostflopCurrentStrategy() const;
 
   const G& game_;
   solver::TableLayout layout_;

@@ -10,7 +10,9 @@
 #include "solver/delta_bound.h"
 #include "solver/exact_evaluator.h"
 #include "solver/policy.h"
+#include "abstraction/fnv.h"
 #include "trainer/blueprint.h"
+#include "trainer/snapshot.h"
 #include "trainer/worker.h"
 
 namespace bp::trainer {
@@ -81,8 +83,24 @@ void Coordinator<G>::JoinEvaluation() {
 }
 
 template <solver::Game G>
+std::vector<float> Coordinator<G>::PostflopCurrentStrategy() const {
+  std::vector<float> out(entries_ - strategy_entries_);
+  for (solver::NodeId node = 0; node < layout_.num_nodes(); ++node) {
+    const int n = layout_.num_actions(node);
+    if (n == 0 || layout_.entry_offset(node) < strategy_entries_) continue;
+    for (std::uint64_t e = layout_.entry_offset(node); e < layout_.entry_end(node); e += static_cast<std::uint64_t>(n)) {
+      double p[solver::kMaxActions];
+      solver::RegretMatching(regrets_ + e, n, p);  // the single writer reads its own table
+      for (int a = 0; a < n; ++a) out[e - strategy_entries_ + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
+    }
+  }
+  return out;
+}
+
+template <solver::Game G>
 int Coordinator<G>::Run() {
   fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
+  layout_fingerprint_ = Fnv1a64(fingerprint_.data(), fingerprint_.size());
   if constexpr (solver::EnumerableGame<G>) evaluator_.emplace(game_, layout_);
   const int average_streets = config_.solver.AverageStreets(game_.NumStreets());
   const std::uint64_t strategy_entries = layout_.street_end(average_streets - 1);
@@ -132,12 +150,14 @@ int Coordinator<G>::Run() {
       WriteMetrics(false, exploitability);
       exploitability.reset();
     }
-    const auto& ci = config_.checkpoint.interval;
-    if (!stopping_ && !ci.off() &&
-        ((ci.unit == Interval::Unit::kSeconds && now - last_checkpoint_t_ >= ci.value) ||
-         (ci.unit == Interval::Unit::kIterations &&
-          totals_.iterations - last_checkpoint_iterations_ >= static_cast<std::uint64_t>(ci.value)))) {
+    if (!stopping_ && Due(config_.checkpoint.interval, last_checkpoint_t_, last_checkpoint_iterations_)) {
       StartCheckpoint(false);
+    }
+    const Interval& snapshot_start = config_.checkpoint.snapshot_start;
+    if (!stopping_ && strategy_entries_ < entries_ &&
+        Due(config_.checkpoint.snapshot_interval, last_snapshot_t_, last_snapshot_iterations_) &&
+        (snapshot_start.off() || Progress(snapshot_start, totals_.iterations) >= snapshot_start.value)) {
+      StartSnapshot(PostflopCurrentStrategy());
     }
     if (Finished()) break;
     if (applied == 0) Sleep();
@@ -149,13 +169,23 @@ int Coordinator<G>::Run() {
   JoinCheckpointWriter();
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
-    Blueprint::Write(path, config_, totals_.iterations, game_.buckets().fingerprint(),
-                     BlueprintProbabilities(game_, layout_, regrets_,
-                                            std::span<const double>(strategy_, strategy_entries_)));
+    std::vector<float> probabilities =
+        BlueprintProbabilities(game_, layout_, regrets_, std::span<const double>(strategy_, strategy_entries_));
+    std::string after = "current strategy after it";
+    if (strategy_entries_ < entries_) {
+      int used = 0;
+      std::vector<std::string> skipped;
+      const std::vector<float> mean =
+          MeanOfSnapshots(logdir_, layout_fingerprint_, strategy_entries_, entries_ - strategy_entries_, used, skipped);
+      for (const std::string& s : skipped) log_.Warn("snapshot skipped: {}", s);
+      if (used > 0) {
+        std::copy(mean.begin(), mean.end(), probabilities.begin() + static_cast<std::ptrdiff_t>(strategy_entries_));
+        after = fmt::format("the mean of {} current-strategy snapshot(s) after it", used);
+      }
+    }
+    Blueprint::Write(path, config_, totals_.iterations, game_.buckets().fingerprint(), probabilities);
     log_.Info("blueprint {} written: {}", path,
-              strategy_entries_ == layout_.num_entries()
-                  ? "average strategy"
-                  : "preflop average strategy, current strategy after it");
+              strategy_entries_ == entries_ ? "average strategy" : "preflop average strategy, " + after);
   }
   WriteMetrics(true, last_exploitability_);
   log_.EndProgress();

@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
   TrainOptions train;
-  std::string iters, time_budget, num_workers, batch_size, logdir, seed, checkpoint_interval, buckets;
+  std::string iters, time_budget, num_workers, batch_size, logdir, seed, checkpoint_interval, snapshot_interval,
+      buckets;
   std::vector<std::string> sets;
   bool deterministic = false, pin = false;
   app.add_option("--config", train.config_path, "YAML config file (configs/*.yaml); optional with --resume-from");
@@ -93,6 +94,9 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "Random seed (run.seed)");
   app.add_option("--checkpoint-interval", checkpoint_interval,
                  "Checkpoint every N iterations or every duration such as 30m, or off (checkpoint.interval)");
+  app.add_option("--snapshot-interval", snapshot_interval,
+                 "Save the current strategy of the streets without strategy sums (nlhe: after the preflop) every N "
+                 "iterations or duration, or off; the blueprint plays their mean (checkpoint.snapshot_interval)");
   app.add_option("--resume-from", train.resume_from,
                  "Resume from a run directory (newest valid checkpoint) or a checkpoint file");
   app.add_option("--set", sets, "Override any config key: --set run.queue_depth=4 (repeatable)");
@@ -165,6 +169,7 @@ int main(int argc, char** argv) {
     add(buckets, "abstraction.buckets", "--buckets");
     add(seed, "run.seed", "--seed");
     add(checkpoint_interval, "checkpoint.interval", "--checkpoint-interval");
+    add(snapshot_interval, "checkpoint.snapshot_interval", "--snapshot-interval");
     if (deterministic) add("true", "run.deterministic", "--deterministic");
     if (pin) add("true", "run.pin_workers", "--pin-workers");
     for (const std::string& s : sets) train.overrides.push_back(ParseSetOverride(s));

@@ -2,6 +2,7 @@
 // k), checked against known equities and the bucket file's promises, then
 // rebuilt from the cached features with another thread count: byte-identical.
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "solver/regret_matching.h"
 #include "solver/table_layout.h"
 #include "trainer/blueprint.h"
+#include "trainer/snapshot.h"
 #include "trainer/build_buckets.h"
 #include "trainer/checkpoint.h"
 
@@ -123,7 +125,9 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
   {
     const fs::path logdir = dir / "hunl";
     const std::string command = std::string(TRAIN_BLUEPRINT) + " --config " + CONFIG_DIR + "/hunl_quick.yaml" +
-                                " --buckets " + config.out + " --num-workers 2 --time-budget 8s --logdir " +
+                                " --buckets " + config.out +
+                                " --num-workers 2 --time-budget 8s --snapshot-interval 500000 --set "
+                                "checkpoint.snapshot_start=0 --logdir " +
                                 logdir.string() + " > " + (dir / "hunl.out").string() + " 2>&1";
     REQUIRE(std::system(command.c_str()) == 0);
     const std::string out = Slurp(logdir / "train.log");
@@ -178,6 +182,37 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
         chart((*fs::directory_iterator(logdir / "checkpoints")).path().string(), "chart_ckpt.txt");
     CHECK(from_checkpoint.find("btn (seat 0) facing folds") == 0);
     CHECK(chart((logdir / "blueprint.bin").string(), "chart_blueprint.txt") == from_checkpoint);
+
+    // After the preflop the blueprint plays the mean of the run's snapshots.
+    const std::uint64_t first = layout.street_end(0);
+    std::uint64_t fingerprint = 0;
+    {
+      std::ifstream snapshot(fs::directory_iterator(logdir / "snapshots")->path(), std::ios::binary);
+      snapshot.seekg(24);
+      snapshot.read(reinterpret_cast<char*>(&fingerprint), sizeof(fingerprint));
+    }
+    int used = 0;
+    std::vector<std::string> skipped;
+    const std::vector<float> mean =
+        trainer::MeanOfSnapshots(logdir, fingerprint, first, layout.num_entries() - first, used, skipped);
+    CHECK(skipped.empty());
+    REQUIRE(used >= 2);
+    CHECK(out.find(fmt::format("the mean of {} current-strategy snapshot(s) after it", used)) != std::string::npos);
+    std::uint64_t compared = 0;
+    const auto& game = blueprint.game();
+    for (std::uint32_t node = 0; node < game.NumNodes(); ++node) {
+      if (game.IsTerminal(node) || game.Street(node) == 0) continue;
+      const int n = game.NumActions(node);
+      for (std::uint32_t b = 0; b < game.NumBuckets(game.Street(node)); ++b) {
+        for (int a = 0; a < n; ++a) {
+          const std::uint64_t e = layout.entry_offset(node) + std::uint64_t{b} * static_cast<std::uint64_t>(n) +
+                                  static_cast<std::uint64_t>(a);
+          REQUIRE(blueprint.At(node, b)[a] == mean[e - first]);
+          ++compared;
+        }
+      }
+    }
+    CHECK(compared == layout.num_entries() - first);
   }
 
   // Again from the cached features, clustering every street anew on one

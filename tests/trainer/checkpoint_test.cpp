@@ -1,4 +1,5 @@
 #include "trainer/checkpoint.h"
+#include "trainer/snapshot.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -6,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 using namespace bp::trainer;
 namespace fs = std::filesystem;
@@ -122,4 +124,47 @@ TEST_CASE("checkpoints list newest first and prune keeps the last K") {
   REQUIRE(all.size() == 2);
   CHECK(all[1].filename() == "ckpt-20.bin");
   fs::remove_all(dir);
+}
+
+TEST_CASE("strategy snapshots: written, averaged, and bad ones skipped with the reason") {
+  const fs::path logdir = TempDir() / "snapshots-run";
+  fs::remove_all(logdir);
+  const std::uint64_t fingerprint = 0xfeed, first = 10;
+  const std::vector<float> a = {0.25f, 0.75f, 1.0f, 0.0f};
+  const std::vector<float> b = {0.75f, 0.25f, 0.0f, 1.0f};
+  WriteSnapshot(SnapshotPath(logdir, 100), {100, fingerprint, first, a.size()}, a);
+  WriteSnapshot(SnapshotPath(logdir, 200), {200, fingerprint, first, b.size()}, b);
+  int used = 0;
+  std::vector<std::string> skipped;
+  std::vector<float> mean = MeanOfSnapshots(logdir, fingerprint, first, a.size(), used, skipped);
+  CHECK(used == 2);
+  CHECK(skipped.empty());
+  CHECK(mean == std::vector<float>{0.5f, 0.5f, 0.5f, 0.5f});
+
+  // Another abstraction, another range, a flipped bit, a truncated file: skipped.
+  WriteSnapshot(SnapshotPath(logdir, 300), {300, fingerprint + 1, first, a.size()}, a);
+  WriteSnapshot(SnapshotPath(logdir, 400), {400, fingerprint, first + 1, a.size()}, a);
+  WriteSnapshot(SnapshotPath(logdir, 500), {500, fingerprint, first, a.size()}, a);
+  WriteSnapshot(SnapshotPath(logdir, 600), {600, fingerprint, first, a.size()}, a);
+  {
+    std::fstream f(SnapshotPath(logdir, 500), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(50);
+    f.put('\x7f');
+  }
+  fs::resize_file(SnapshotPath(logdir, 600), 60);
+  skipped.clear();
+  mean = MeanOfSnapshots(logdir, fingerprint, first, a.size(), used, skipped);
+  CHECK(used == 2);
+  CHECK(mean == std::vector<float>{0.5f, 0.5f, 0.5f, 0.5f});
+  REQUIRE(skipped.size() == 4);
+  CHECK(skipped[0] == SnapshotPath(logdir, 300).string() + ": taken with another abstraction");
+  CHECK(skipped[1] == SnapshotPath(logdir, 400).string() + ": covers entries [11, 15), this run's postflop is [10, 14)");
+  CHECK(skipped[2] == SnapshotPath(logdir, 500).string() + ": checksum mismatch (corrupt)");
+  CHECK(skipped[3] == SnapshotPath(logdir, 600).string() + ": truncated");
+
+  // No snapshots directory: nothing to average.
+  skipped.clear();
+  CHECK(MeanOfSnapshots(TempDir() / "no-such-run", fingerprint, first, a.size(), used, skipped).empty());
+  CHECK(used == 0);
+  fs::remove_all(logdir);
 }
