@@ -3,9 +3,11 @@
 // rebuilt from the cached features with another thread count: byte-identical.
 #include <doctest/doctest.h>
 #include <fmt/core.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,7 @@
 #include "solver/regret_matching.h"
 #include "solver/table_layout.h"
 #include "trainer/blueprint.h"
+#include "trainer/head_to_head.h"
 #include "trainer/snapshot.h"
 #include "trainer/build_buckets.h"
 #include "trainer/checkpoint.h"
@@ -213,6 +216,53 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
       }
     }
     CHECK(compared == layout.num_entries() - first);
+
+    // Head to head with duplicate deals. A blueprint that plays the calling
+    // station's actions against the calling station: both seats act alike
+    // whatever their cards, and the seat swap cancels every hand exactly.
+    std::vector<float> passive(layout.num_entries(), 0.0f), uniform(layout.num_entries(), 0.0f);
+    for (std::uint32_t node = 0; node < game.NumNodes(); ++node) {
+      if (game.IsTerminal(node)) continue;
+      const int n = game.NumActions(node);
+      const int call = trainer::PassiveAction(game.tree(), node);
+      for (std::uint32_t b = 0; b < game.NumBuckets(game.Street(node)); ++b) {
+        const std::uint64_t base = layout.entry_offset(node) + std::uint64_t{b} * static_cast<std::uint64_t>(n);
+        passive[base + static_cast<std::uint64_t>(call)] = 1.0f;
+        for (int a = 0; a < n; ++a) uniform[base + static_cast<std::uint64_t>(a)] = 1.0f / static_cast<float>(n);
+      }
+    }
+    const fs::path passive_path = dir / "passive.bin", uniform_path = dir / "uniform.bin";
+    trainer::Blueprint::Write(passive_path.string(), blueprint.config(), 0, file.fingerprint(), passive);
+    trainer::Blueprint::Write(uniform_path.string(), blueprint.config(), 0, file.fingerprint(), uniform);
+    const auto station = trainer::PlayHeadToHead(trainer::Blueprint::Open(passive_path.string(), config.out),
+                                                 trainer::Opponent::kCall, 20000, 3);
+    CHECK(station.bb_per_100 == 0.0);
+    CHECK(station.ci95_bb_per_100 == 0.0);
+    CHECK(station.hands == 40000);
+    // Uniform play against uniform play: zero within the interval.
+    const auto mirror = trainer::PlayHeadToHead(trainer::Blueprint::Open(uniform_path.string(), config.out),
+                                                trainer::Opponent::kRandom, 100000, 3);
+    MESSAGE("uniform vs random: ", mirror.bb_per_100, " +/- ", mirror.ci95_bb_per_100, " bb/100");
+    CHECK(mirror.ci95_bb_per_100 > 0);
+    CHECK(std::abs(mirror.bb_per_100) < 2 * mirror.ci95_bb_per_100);
+    // The trained blueprint beats both simple opponents, well outside the interval.
+    for (const auto opponent : {trainer::Opponent::kCall, trainer::Opponent::kRandom}) {
+      const auto r = trainer::PlayHeadToHead(blueprint, opponent, 100000, 5);
+      MESSAGE("trained (8 s) vs ", r.opponent, ": ", r.bb_per_100, " +/- ", r.ci95_bb_per_100, " bb/100");
+      CHECK(r.bb_per_100 > 3 * r.ci95_bb_per_100);
+    }
+    // The command line: a table, JSON, and one clear message for a bad opponent.
+    const std::string eval = std::string(EVAL_BLUEPRINT) + " " + (logdir / "blueprint.bin").string() + " --buckets " +
+                             config.out + " --deals 1000 --json > " + (dir / "eval.out").string() + " 2>&1";
+    REQUIRE(std::system(eval.c_str()) == 0);
+    const std::string eval_out = Slurp(dir / "eval.out");
+    CHECK(eval_out.find("\"opponent\":\"call\"") != std::string::npos);
+    CHECK(eval_out.find("\"opponent\":\"random\"") != std::string::npos);
+    CHECK(eval_out.find("\"bb_per_100\"") != std::string::npos);
+    const std::string bad = std::string(EVAL_BLUEPRINT) + " " + (logdir / "blueprint.bin").string() +
+                            " --opponent fish > " + (dir / "eval_bad.out").string() + " 2>&1";
+    CHECK(WEXITSTATUS(std::system(bad.c_str())) == 2);
+    CHECK(Slurp(dir / "eval_bad.out") == "error: --opponent: expected one of call, random, allin, found 'fish'\n");
   }
 
   // Again from the cached features, clustering every street anew on one
