@@ -161,6 +161,15 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
       CHECK(root[static_cast<std::size_t>(a)].probability == doctest::Approx(average[a]).epsilon(1e-6));
     }
     CHECK(sum == doctest::Approx(1.0).epsilon(1e-5));
+    // Already a sensible opening: the button raises the best hands and folds 72o.
+    for (const char* hand : {"AsAh", "KsKh", "QsQh", "AsKs"}) {
+      const Card hole[2] = {CardOf(std::string(hand, 2).c_str()), CardOf(std::string(hand + 2, 2).c_str())};
+      const auto p = blueprint.Query(0, {}, hole, {});
+      CAPTURE(hand);
+      CHECK(p[1].probability + p[2].probability >= 0.9);
+    }
+    const Card seven_deuce[2] = {CardOf("7s"), CardOf("2h")};
+    CHECK(blueprint.Query(0, {}, seven_deuce, {})[0].probability >= 0.9);
     // An off-tree open to 280 chips is read as the tree's r300; the big blind answers.
     const auto facing = blueprint.Query(1, {"r280"}, trey_deuce, {});
     const auto facing_tree = blueprint.Query(1, {"r300"}, trey_deuce, {});
