@@ -24,10 +24,13 @@
 #include "abstraction/reference_evaluator.h"
 #include "bench/machine.h"
 #include "solver/rng.h"
+#include "trainer/median.h"
 
 using namespace bp::abstraction;
 
 namespace {
+
+using bp::trainer::Median;
 
 struct Row {
   std::string name;
@@ -36,11 +39,6 @@ struct Row {
   std::uint64_t table_bytes;
   std::uint64_t checksum;
 };
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 // Each figure is the median of `reps` timed passes.
 template <class Eval>

@@ -31,11 +31,14 @@
 #include "solver/table_layout.h"
 #include "solver/tables.h"
 #include "trainer/config.h"
+#include "trainer/median.h"
 
 namespace fs = std::filesystem;
 using namespace bp;
 
 namespace {
+
+using bp::trainer::Median;
 
 // Direct table access that counts the decision nodes a traversal visits
 // (each reads its regrets once).
@@ -62,12 +65,6 @@ struct Row {
   double bytes_per_infoset_action = 0;
   double median_worker_cpu = 0;
 };
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 // Decision nodes visited per iteration, and table entries, of a config.
 std::pair<double, std::uint64_t> NodesPerIteration(const std::string& config_path, std::uint64_t iterations) {

@@ -24,10 +24,13 @@
 
 #include "bench/machine.h"
 #include "trainer/checkpoint.h"
+#include "trainer/median.h"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using bp::trainer::Median;
 
 struct Result {
   int workers = 0;
@@ -36,12 +39,6 @@ struct Result {
   double batches_per_s_per_worker = 0;
   double median_worker_cpu = 0;
 };
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 Result Measure(int workers, double seconds, const std::string& batch) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("bp-scaling-{}-{}", ::getpid(), workers);

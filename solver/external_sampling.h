@@ -138,16 +138,7 @@ class ExternalSampling {
     }
 
     if (average_ && street < options_.average_streets) access_.AddStrategy(base, n, sigma);
-    return Value(game_.Child(node, SampleAction(sigma, n)), traverser, deal);
-  }
-
-  int SampleAction(const double* sigma, int n) {
-    double u = rng_.UniformDouble();
-    for (int a = 0; a < n - 1; ++a) {
-      u -= sigma[a];
-      if (u < 0.0) return a;
-    }
-    return n - 1;
+    return Value(game_.Child(node, SampleIndex(sigma, n, rng_.UniformDouble())), traverser, deal);
   }
 
   const G& game_;

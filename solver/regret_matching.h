@@ -38,4 +38,16 @@ inline void NormalizeStrategySum(const T* sums, int n, double* out) {
   }
 }
 
+// The action that `u`, uniform in [0, 1), draws from the distribution `p`
+// over n actions (the last one takes any rounding slack).
+// Requires: n >= 1.
+template <class T>
+inline int SampleIndex(const T* p, int n, double u) {
+  for (int a = 0; a < n - 1; ++a) {
+    u -= static_cast<double>(p[a]);
+    if (u < 0.0) return a;
+  }
+  return n - 1;
+}
+
 }  // namespace bp::solver

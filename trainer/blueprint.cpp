@@ -8,6 +8,7 @@
 
 #include "abstraction/bet_translation.h"
 #include "abstraction/fnv.h"
+#include "solver/regret_matching.h"
 
 namespace bp::trainer {
 namespace {
@@ -164,6 +165,25 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
   const float* p = At(node, bucket);
   std::vector<BlueprintAction> out;
   for (int a = 0; a < tree.NumActions(node); ++a) out.push_back({game_->ActionName(node, a), p[a]});
+  return out;
+}
+
+std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const double* regrets,
+                                         std::span<const double> strategy_sum, std::uint64_t first) {
+  std::vector<float> out(layout.num_entries() - first);
+  for (solver::NodeId node = 0; node < layout.num_nodes(); ++node) {
+    const int n = layout.num_actions(node);
+    if (n == 0 || layout.entry_offset(node) < first) continue;
+    for (std::uint64_t e = layout.entry_offset(node); e < layout.entry_end(node); e += static_cast<std::uint64_t>(n)) {
+      double p[solver::kMaxActions];
+      if (e + static_cast<std::uint64_t>(n) <= strategy_sum.size()) {
+        solver::NormalizeStrategySum(strategy_sum.data() + e, n, p);
+      } else {
+        solver::RegretMatching(regrets + e, n, p);
+      }
+      for (int a = 0; a < n; ++a) out[e - first + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
+    }
+  }
   return out;
 }
 

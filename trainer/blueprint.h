@@ -79,39 +79,11 @@ class Blueprint {
   std::unique_ptr<solver::TableLayout> layout_;
 };
 
-// The blueprint's probabilities from final tables: the average strategy
-// where strategy sums were kept (the prefix `strategy_sum` covers: the
-// preflop, or every street), the current strategy elsewhere.
-template <class G>
-std::vector<float> BlueprintProbabilities(const G& game, const solver::TableLayout& layout, const double* regrets,
-                                          std::span<const double> strategy_sum);
-
-}  // namespace bp::trainer
-
-#include "solver/regret_matching.h"
-
-namespace bp::trainer {
-
-template <class G>
-std::vector<float> BlueprintProbabilities(const G& game, const solver::TableLayout& layout, const double* regrets,
-                                          std::span<const double> strategy_sum) {
-  std::vector<float> out(layout.num_entries(), 0.0f);
-  for (std::uint32_t node = 0; node < game.NumNodes(); ++node) {
-    if (game.IsTerminal(node)) continue;
-    const int n = game.NumActions(node);
-    const std::uint32_t buckets = game.NumBuckets(game.Street(node));
-    for (std::uint32_t b = 0; b < buckets; ++b) {
-      const std::uint64_t base = layout.entry_offset(node) + static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(n);
-      double p[solver::kMaxActions];
-      if (base + static_cast<std::uint64_t>(n) <= strategy_sum.size()) {
-        solver::NormalizeStrategySum(strategy_sum.data() + base, n, p);
-      } else {
-        solver::RegretMatching(regrets + base, n, p);
-      }
-      for (int a = 0; a < n; ++a) out[base + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
-    }
-  }
-  return out;
-}
+// Strategy probabilities of the table entries [first, layout.num_entries()),
+// from final tables: the average strategy where strategy sums were kept (the
+// prefix `strategy_sum` covers: the preflop, or every street; empty for
+// none), the current strategy (regret matching) elsewhere.
+std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const double* regrets,
+                                         std::span<const double> strategy_sum, std::uint64_t first = 0);
 
 }  // namespace bp::trainer

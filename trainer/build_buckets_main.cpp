@@ -17,6 +17,7 @@
 #include "abstraction/bucket_file.h"
 #include "trainer/bucket_config.h"
 #include "trainer/build_buckets.h"
+#include "trainer/run_command.h"
 
 using namespace bp::trainer;
 
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  try {
+  return RunCommand([&] {
     std::vector<Override> overrides;
     auto add = [&](const std::string& value, const char* key, const char* flag) {
       if (!value.empty()) overrides.push_back({key, value, flag});
@@ -101,11 +102,5 @@ int main(int argc, char** argv) {
     fmt::print("wrote {} (fingerprint {:016x}) in {:.1f} s with {} threads\n", config.out, r.fingerprint, r.seconds,
                r.threads);
     return 0;
-  } catch (const ConfigError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }

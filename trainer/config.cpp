@@ -250,13 +250,15 @@ void Validate(const Config& config, const std::string& source) {
 void ResolveSolverDefaults(Config& config, const std::string& source) {
   auto& s = config.solver;
   const bool nlhe = config.game.name == "nlhe";
-  constexpr auto kMinutes = Interval::Unit::kSeconds;
+  const auto minutes = [](double m) { return Interval{Interval::Unit::kSeconds, 60 * m}; };
   const Interval off{Interval::Unit::kIterations, 0};
-  if (!s.discount_interval) s.discount_interval = nlhe ? Interval{kMinutes, 600} : off;
-  if (!s.discount_stop) s.discount_stop = s.discount_interval->off() ? off
-                                          : nlhe && s.discount_interval->unit == kMinutes ? Interval{kMinutes, 24000}
-                                                                                          : off;
-  if (!s.prune_start) s.prune_start = nlhe ? Interval{kMinutes, 12000} : off;
+  if (!s.discount_interval) s.discount_interval = nlhe ? minutes(10) : off;
+  if (!s.discount_stop) {
+    // Pluribus' 400 minutes goes with a timed interval only; an iteration count needs its own stop.
+    const bool timed = !s.discount_interval->off() && s.discount_interval->unit == Interval::Unit::kSeconds;
+    s.discount_stop = nlhe && timed ? minutes(400) : off;
+  }
+  if (!s.prune_start) s.prune_start = nlhe ? minutes(200) : off;
   if (!s.average) s.average = nlhe ? "preflop" : "all";
   if (!s.discount_interval->off()) {
     if (s.discount_stop->off()) {
@@ -279,7 +281,7 @@ void ResolveSolverDefaults(Config& config, const std::string& source) {
                                                       {"solver.prune_start", *s.prune_start},
                                                       {"solver.average_start", s.average_start}};
     for (const auto& [key, interval] : timed) {
-      if (!interval.off() && interval.unit == kMinutes) {
+      if (!interval.off() && interval.unit == Interval::Unit::kSeconds) {
         throw ConfigError(fmt::format("{}: {}: expected an iteration count or off when run.deterministic is true "
                                       "(a duration depends on the machine's speed), found {}",
                                       source, key, interval.ToString()));

@@ -324,13 +324,15 @@ double CoordinatorBase::Progress(const Interval& interval, std::uint64_t iterati
   return interval.unit == Interval::Unit::kIterations ? static_cast<double>(iteration) : Elapsed();
 }
 
+bool CoordinatorBase::Reached(const Interval& point, std::uint64_t iteration) const {
+  return Progress(point, iteration) >= point.value;  // off (0) is reached from the start
+}
+
 std::uint32_t CoordinatorBase::PhaseFlags(std::uint64_t first_iteration) const {
   const auto& s = config_.solver;
   std::uint32_t flags = 0;
-  if (!s.prune_start->off() && Progress(*s.prune_start, first_iteration) >= s.prune_start->value) flags |= kTaskPrune;
-  if (s.average_start.off() || Progress(s.average_start, first_iteration) >= s.average_start.value) {
-    flags |= kTaskAverage;
-  }
+  if (!s.prune_start->off() && Reached(*s.prune_start, first_iteration)) flags |= kTaskPrune;  // off: never
+  if (Reached(s.average_start, first_iteration)) flags |= kTaskAverage;
   return flags;
 }
 
@@ -450,8 +452,26 @@ void CoordinatorBase::Snapshot(CheckpointData& data) const {
   data.strategy_sum.assign(strategy_, strategy_ + strategy_entries_);
 }
 
-void CoordinatorBase::StartCheckpoint(bool final) {
+template <class Write>
+void CoordinatorBase::StartWriter(const char* what, Write write) {
   JoinCheckpointWriter();
+  writer_ = std::thread([this, what, write = std::move(write)]() mutable {
+    std::string message;
+    bool failed = false;
+    try {
+      message = write();
+    } catch (const std::exception& e) {
+      message = fmt::format("{} failed: {}", what, e.what());
+      failed = true;
+    }
+    std::lock_guard lock(writer_mutex_);
+    writer_message_ = message;
+    writer_failed_ = writer_failed_ || failed;
+  });
+}
+
+void CoordinatorBase::StartCheckpoint(bool final) {
+  JoinCheckpointWriter();  // spare_ is the writer's until then
   const double t0 = SteadySeconds();
   CheckpointData data = std::move(spare_);
   Snapshot(data);
@@ -461,46 +481,25 @@ void CoordinatorBase::StartCheckpoint(bool final) {
   const std::filesystem::path dir = logdir_ / "checkpoints";
   const std::filesystem::path path = CheckpointPath(dir, data.iterations);
   const int keep = config_.checkpoint.keep;
-  writer_ = std::thread([this, data = std::move(data), path, dir, keep, snapshot_ms, final]() mutable {
+  StartWriter("checkpoint", [this, data = std::move(data), path, dir, keep, snapshot_ms, final]() mutable {
     const double start = SteadySeconds();
-    std::string message;
-    bool failed = false;
-    try {
-      WriteCheckpoint(path, data);
-      PruneCheckpoints(dir, keep);
-      message = fmt::format("{}checkpoint {} written: {:.1f} MiB, snapshot {:.1f} ms, write {:.0f} ms",
-                            final ? "final " : "", path.string(), std::filesystem::file_size(path) / 1048576.0,
-                            snapshot_ms, (SteadySeconds() - start) * 1000);
-    } catch (const std::exception& e) {
-      message = std::string("checkpoint failed: ") + e.what();
-      failed = true;
-    }
-    std::lock_guard lock(writer_mutex_);
-    writer_message_ = message;
-    writer_failed_ = writer_failed_ || failed;
+    WriteCheckpoint(path, data);
+    PruneCheckpoints(dir, keep);
     spare_ = std::move(data);  // the memory goes back for the next checkpoint
+    return fmt::format("{}checkpoint {} written: {:.1f} MiB, snapshot {:.1f} ms, write {:.0f} ms", final ? "final " : "",
+                       path.string(), std::filesystem::file_size(path) / 1048576.0, snapshot_ms,
+                       (SteadySeconds() - start) * 1000);
   });
 }
 
 void CoordinatorBase::StartSnapshot(std::vector<float> probabilities) {
-  JoinCheckpointWriter();
   last_snapshot_t_ = Elapsed();
   last_snapshot_iterations_ = totals_.iterations;
   const SnapshotHeader header{totals_.iterations, layout_fingerprint_, strategy_entries_, probabilities.size()};
   const std::filesystem::path path = SnapshotPath(logdir_, totals_.iterations);
-  writer_ = std::thread([this, header, path, probabilities = std::move(probabilities)] {
-    std::string message;
-    bool failed = false;
-    try {
-      WriteSnapshot(path, header, probabilities);
-      message = fmt::format("snapshot {} written: {:.1f} MiB", path.string(), std::filesystem::file_size(path) / 1048576.0);
-    } catch (const std::exception& e) {
-      message = std::string("snapshot failed: ") + e.what();
-      failed = true;
-    }
-    std::lock_guard lock(writer_mutex_);
-    writer_message_ = message;
-    writer_failed_ = writer_failed_ || failed;
+  StartWriter("snapshot", [header, path, probabilities = std::move(probabilities)] {
+    WriteSnapshot(path, header, probabilities);
+    return fmt::format("snapshot {} written: {:.1f} MiB", path.string(), std::filesystem::file_size(path) / 1048576.0);
   });
 }
 

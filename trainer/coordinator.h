@@ -77,6 +77,8 @@ class CoordinatorBase {
   void MaybeDiscount();
   // How far the run is in the unit of `interval` (iterations or seconds).
   double Progress(const Interval& interval, std::uint64_t iteration) const;
+  // Whether the run is at or past `point` (iterations or seconds).
+  bool Reached(const Interval& point, std::uint64_t iteration) const;
   // kTaskPrune and kTaskAverage for a batch starting at `first_iteration`.
   std::uint32_t PhaseFlags(std::uint64_t first_iteration) const;
   // Fills `data` (reusing its memory) with the state after the applied batches.
@@ -85,6 +87,10 @@ class CoordinatorBase {
   // Writes `probabilities` (the current strategy of entries from
   // strategy_entries_ on) as a snapshot, on the writer thread.
   void StartSnapshot(std::vector<float> probabilities);
+  // Runs `write` (which returns the line to log) on the writer thread, after
+  // the previous write; an exception is logged as "<what> failed: ...".
+  template <class Write>
+  void StartWriter(const char* what, Write write);
   // Whether `interval` has passed since (t, iterations).
   bool Due(const Interval& interval, double since_t, std::uint64_t since_iterations) const;
   void JoinCheckpointWriter();
@@ -195,8 +201,6 @@ class Coordinator : public CoordinatorBase {
   void StartEvaluation();
   std::optional<double> PollEvaluation();
   void JoinEvaluation();
-  // The current strategy of the entries without strategy sums.
-  std::vector<float> PostflopCurrentStrategy() const;
 
   const G& game_;
   solver::TableLayout layout_;

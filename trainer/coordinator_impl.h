@@ -83,21 +83,6 @@ void Coordinator<G>::JoinEvaluation() {
 }
 
 template <solver::Game G>
-std::vector<float> Coordinator<G>::PostflopCurrentStrategy() const {
-  std::vector<float> out(entries_ - strategy_entries_);
-  for (solver::NodeId node = 0; node < layout_.num_nodes(); ++node) {
-    const int n = layout_.num_actions(node);
-    if (n == 0 || layout_.entry_offset(node) < strategy_entries_) continue;
-    for (std::uint64_t e = layout_.entry_offset(node); e < layout_.entry_end(node); e += static_cast<std::uint64_t>(n)) {
-      double p[solver::kMaxActions];
-      solver::RegretMatching(regrets_ + e, n, p);  // the single writer reads its own table
-      for (int a = 0; a < n; ++a) out[e - strategy_entries_ + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
-    }
-  }
-  return out;
-}
-
-template <solver::Game G>
 int Coordinator<G>::Run() {
   fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
   layout_fingerprint_ = Fnv1a64(fingerprint_.data(), fingerprint_.size());
@@ -153,11 +138,11 @@ int Coordinator<G>::Run() {
     if (!stopping_ && Due(config_.checkpoint.interval, last_checkpoint_t_, last_checkpoint_iterations_)) {
       StartCheckpoint(false);
     }
-    const Interval& snapshot_start = config_.checkpoint.snapshot_start;
     if (!stopping_ && strategy_entries_ < entries_ &&
         Due(config_.checkpoint.snapshot_interval, last_snapshot_t_, last_snapshot_iterations_) &&
-        (snapshot_start.off() || Progress(snapshot_start, totals_.iterations) >= snapshot_start.value)) {
-      StartSnapshot(PostflopCurrentStrategy());
+        Reached(config_.checkpoint.snapshot_start, totals_.iterations)) {
+      // The single writer reads its own table: no race.
+      StartSnapshot(StrategyProbabilities(layout_, regrets_, {}, strategy_entries_));
     }
     if (Finished()) break;
     if (applied == 0) Sleep();
@@ -170,7 +155,7 @@ int Coordinator<G>::Run() {
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
     std::vector<float> probabilities =
-        BlueprintProbabilities(game_, layout_, regrets_, std::span<const double>(strategy_, strategy_entries_));
+        StrategyProbabilities(layout_, regrets_, std::span<const double>(strategy_, strategy_entries_));
     std::string after = "current strategy after it";
     if (strategy_entries_ < entries_) {
       int used = 0;

@@ -15,6 +15,7 @@
 #include "abstraction/bucket_file.h"
 #include "trainer/blueprint.h"
 #include "trainer/head_to_head.h"
+#include "trainer/run_command.h"
 
 using namespace bp::trainer;
 
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  try {
+  return RunCommand([&] {
     std::vector<Opponent> kinds;
     for (const std::string& o : opponents) kinds.push_back(ParseOpponent(o));
     const Blueprint blueprint = Blueprint::Open(path, buckets);
@@ -76,14 +77,5 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
     return 0;
-  } catch (const ConfigError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const bp::abstraction::AssetError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }

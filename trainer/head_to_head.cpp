@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "solver/regret_matching.h"
 #include "solver/rng.h"
 
 namespace bp::trainer {
@@ -11,15 +12,6 @@ namespace bp::trainer {
 namespace {
 
 using abstraction::ActionKind;
-
-int Sample(const float* p, int n, solver::Rng& rng) {
-  double u = rng.UniformDouble();
-  for (int a = 0; a < n - 1; ++a) {
-    u -= p[a];
-    if (u < 0) return a;
-  }
-  return n - 1;
-}
 
 // The blueprint's result in big blinds for one hand with it in `hero`.
 double PlayHand(const Blueprint& blueprint, const abstraction::NlheGame::Deal& deal, int hero, Opponent opponent,
@@ -32,7 +24,8 @@ double PlayHand(const Blueprint& blueprint, const abstraction::NlheGame::Deal& d
     const int n = game.NumActions(node);
     int action = 0;
     if (player == hero) {
-      action = Sample(blueprint.At(node, game.Bucket(deal, player, game.Street(node))), n, rng);
+      action = solver::SampleIndex(blueprint.At(node, game.Bucket(deal, player, game.Street(node))), n,
+                                   rng.UniformDouble());
     } else {
       switch (opponent) {
         case Opponent::kCall: action = PassiveAction(tree, node); break;

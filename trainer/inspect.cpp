@@ -21,6 +21,7 @@
 #include "solver/table_layout.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
+#include "trainer/median.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
@@ -29,12 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 double MeanWorkerCpu(const json& row) {
   double sum = 0;

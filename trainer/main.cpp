@@ -10,10 +10,10 @@
 #include <string>
 
 #include "abstraction/bucket_file.h"
-#include "ipc/ipc_error.h"
 #include "trainer/blueprint.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
+#include "trainer/run_command.h"
 #include "trainer/train_main.h"
 
 using namespace bp::trainer;
@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  try {
+  return RunCommand([&] {
     if (*inspect_cmd) return Inspect(inspect);
     if (*query_cmd) return QueryBlueprint(query_file, query_seat, query_history, query_hole, query_board, query_buckets);
     if (*tree_cmd) {
@@ -178,17 +178,5 @@ int main(int argc, char** argv) {
       throw ConfigError("command line: expected --config FILE (or --resume-from RUN), found neither; see --help");
     }
     return Train(train);
-  } catch (const ConfigError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const bp::abstraction::AssetError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 2;
-  } catch (const CheckpointError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }
