@@ -6,7 +6,8 @@
 // A deal draws every player's hole cards and the five board cards at once,
 // and looks up each player's bucket on every street and hand strength then,
 // so the traversal itself does table reads only. Infoset = (betting node,
-// bucket of the current street). Utilities are in big blinds.
+// bucket of the current street). Utilities are in big blinds. Regrets are
+// int32 in hundredths of a big blind, as in Pluribus (solver/tables.h).
 // Immutable; thread-safe; shares the bucket file and the evaluator (both
 // read-only) with whoever owns them.
 #pragma once
@@ -28,6 +29,7 @@ class NlheGame {
     std::array<std::array<std::uint16_t, 4>, kMaxPlayers> bucket;  // [player][street]
     std::array<HandRank, kMaxPlayers> rank;                        // showdown strength (higher wins)
   };
+  using Regret = std::int32_t;  // solver::RegretOf<NlheGame>
 
   // Requires: the bucket file's buckets fit 16 bits (they do: at most 65536).
   NlheGame(const TableConfig& table, const BettingAbstraction& betting, const BucketFile& buckets,

@@ -66,10 +66,11 @@ class ExternalSampling {
       : game_(game), layout_(layout), access_(std::move(access)), rng_(seed), options_(options),
         last_street_(game.NumStreets() - 1) {}
   // In place, on tables this thread owns.
-  ExternalSampling(const G& game, const TableLayout& layout, TableView tables, std::uint64_t seed,
+  template <class R>
+  ExternalSampling(const G& game, const TableLayout& layout, BasicTableView<R> tables, std::uint64_t seed,
                    SamplingOptions options = {})
-    requires std::same_as<Access, DirectAccess>
-      : ExternalSampling(game, layout, DirectAccess(tables), seed, options) {}
+    requires std::same_as<Access, BasicDirectAccess<R>>
+      : ExternalSampling(game, layout, BasicDirectAccess<R>(tables), seed, options) {}
 
   // Pruning on or off, strategy-sum updates on or off, from the next iteration.
   void SetPhase(bool prune, bool average) {
@@ -152,5 +153,11 @@ class ExternalSampling {
   bool average_ = true;
   std::uint64_t iterations_ = 0;
 };
+
+// ExternalSampling solver(game, layout, tables.View(), seed): in place, on
+// tables of either regret type.
+template <Game G, class R>
+ExternalSampling(const G&, const TableLayout&, BasicTableView<R>, std::uint64_t, SamplingOptions = {})
+    -> ExternalSampling<G, BasicDirectAccess<R>>;
 
 }  // namespace bp::solver

@@ -34,14 +34,17 @@ namespace bp::solver {
 // come back within a bounded number of iterations.
 inline constexpr double kNoRegretFloor = -std::numeric_limits<double>::infinity();
 
-class DirectAccess {
+template <class R>
+class BasicDirectAccess {
  public:
-  explicit DirectAccess(TableView tables, double regret_floor = kNoRegretFloor)
-      : regrets_(tables.regrets.data()), sums_(tables.strategy_sum.data()), floor_(regret_floor) {}
+  explicit BasicDirectAccess(BasicTableView<R> tables, double regret_floor = kNoRegretFloor)
+      : regrets_(tables.regrets.data()), sums_(tables.strategy_sum.data()), floor_(RegretCodec<R>::Floor(regret_floor)) {}
 
-  void Regrets(std::uint64_t base, int n, double* out) const { std::copy_n(regrets_ + base, n, out); }
+  void Regrets(std::uint64_t base, int n, double* out) const {
+    for (int a = 0; a < n; ++a) out[a] = RegretCodec<R>::Decode(regrets_[base + a]);
+  }
   void AddRegrets(std::uint64_t base, int n, const double* delta) {
-    for (int a = 0; a < n; ++a) regrets_[base + a] = std::max(regrets_[base + a] + delta[a], floor_);
+    for (int a = 0; a < n; ++a) regrets_[base + a] = RegretCodec<R>::Add(regrets_[base + a], delta[a], floor_);
   }
   // Requires: base + n <= the strategy-sum table's size.
   void AddStrategy(std::uint64_t base, int n, const double* sigma) {
@@ -49,17 +52,18 @@ class DirectAccess {
   }
 
  private:
-  double* regrets_;
+  R* regrets_;
   double* sums_;
-  double floor_;
+  R floor_;
 };
+using DirectAccess = BasicDirectAccess<double>;
 
 // Wire format of a batch's deltas (what a worker writes into a slab), one
 // record per touched infoset:
 //   u64   header: first table entry << 8 | number of actions n (1..16)
 //   n x { f32 regret delta, f32 strategy-sum delta }
-// Deltas travel as float (a batch's sums are small numbers); the tables stay
-// double. About 11 bytes per entry for Leduc, against 24 for (u64, f64, f64).
+// Deltas travel as float, in utility units (a batch's sums are small
+// numbers), whatever the regret table's type. About 11 bytes per entry for Leduc, against 24 for (u64, f64, f64).
 struct DeltaPair {
   float regret;
   float strategy;
@@ -72,15 +76,16 @@ inline std::uint64_t MaxDeltaBytes(std::uint64_t infosets, std::uint64_t entries
   return infosets * sizeof(std::uint64_t) + entries * sizeof(DeltaPair);
 }
 
-class DeltaAccess {
+template <class R>
+class BasicDeltaAccess {
  public:
   // `base_regrets` (num_entries elements) is read with relaxed atomic loads;
   // strategy sums are kept for the first `strategy_entries` entries.
-  DeltaAccess(const double* base_regrets, std::uint64_t num_entries, std::uint64_t strategy_entries)
+  BasicDeltaAccess(const R* base_regrets, std::uint64_t num_entries, std::uint64_t strategy_entries)
       : base_(base_regrets), regret_delta_(num_entries, 0.0), strategy_delta_(strategy_entries, 0.0),
         touched_(num_entries, 0) {}
-  DeltaAccess(const double* base_regrets, std::uint64_t num_entries)
-      : DeltaAccess(base_regrets, num_entries, num_entries) {}
+  BasicDeltaAccess(const R* base_regrets, std::uint64_t num_entries)
+      : BasicDeltaAccess(base_regrets, num_entries, num_entries) {}
 
   void Regrets(std::uint64_t base, int n, double* out) const {
     for (int a = 0; a < n; ++a) out[a] = LoadBase(base + a) + regret_delta_[base + a];
@@ -105,7 +110,7 @@ class DeltaAccess {
 
  private:
   double LoadBase(std::uint64_t i) const {
-    return std::atomic_ref<const double>(base_[i]).load(std::memory_order_relaxed);
+    return RegretCodec<R>::Decode(std::atomic_ref<const R>(base_[i]).load(std::memory_order_relaxed));
   }
   void Touch(std::uint64_t base, int n) {
     if (touched_[base]) return;
@@ -114,7 +119,7 @@ class DeltaAccess {
     touched_entries_ += static_cast<std::uint64_t>(n);
   }
 
-  const double* base_;
+  const R* base_;
   std::vector<double> regret_delta_;
   std::vector<double> strategy_delta_;
   std::vector<std::uint8_t> touched_;  // at an infoset's first entry: its action count, or 0
@@ -122,7 +127,10 @@ class DeltaAccess {
   std::uint64_t touched_entries_ = 0;
 };
 
-inline std::uint64_t DeltaAccess::EmitAndClear(std::byte* out) {
+using DeltaAccess = BasicDeltaAccess<double>;
+
+template <class R>
+std::uint64_t BasicDeltaAccess<R>::EmitAndClear(std::byte* out) {
   std::byte* p = out;
   // In table order, so that the single writer writes each cache line once,
   // in one go, while readers keep reading around it.
@@ -150,12 +158,15 @@ inline std::uint64_t DeltaAccess::EmitAndClear(std::byte* out) {
 }
 
 // The single writer's side: adds a batch's deltas (the wire format above)
-// into the tables, raising regrets below `regret_floor` to it. Regret stores
+// into the tables (RegretCodec<R>::Add: int32 regrets round the batch's sum
+// once), raising regrets below `regret_floor` to it. Regret stores
 // are relaxed atomics because workers read the same words concurrently.
 // Returns false, having applied nothing past it, at the first malformed
 // record (entry out of range, bad action count, a strategy delta past the
 // strategy-sum table, or a record running past the end).
-inline bool ApplyDeltas(std::span<const std::byte> bytes, TableView tables, double regret_floor = kNoRegretFloor) {
+template <class R>
+bool ApplyDeltas(std::span<const std::byte> bytes, BasicTableView<R> tables, double regret_floor = kNoRegretFloor) {
+  const R floor = RegretCodec<R>::Floor(regret_floor);
   const std::byte* p = bytes.data();
   const std::byte* end = p + bytes.size();
   while (p < end) {
@@ -174,8 +185,8 @@ inline bool ApplyDeltas(std::span<const std::byte> bytes, TableView tables, doub
       DeltaPair d;
       std::memcpy(&d, p, sizeof(d));
       p += sizeof(d);
-      std::atomic_ref<double> r(tables.regrets[base + a]);
-      r.store(std::max(r.load(std::memory_order_relaxed) + d.regret, regret_floor), std::memory_order_relaxed);
+      std::atomic_ref<R> r(tables.regrets[base + a]);
+      r.store(RegretCodec<R>::Add(r.load(std::memory_order_relaxed), d.regret, floor), std::memory_order_relaxed);
       if (base + a < tables.strategy_sum.size()) {
         tables.strategy_sum[base + a] += d.strategy;
       } else if (d.strategy != 0.0f) {

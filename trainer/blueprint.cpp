@@ -168,7 +168,8 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
   return out;
 }
 
-std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const double* regrets,
+template <class R>
+std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,
                                          std::span<const double> strategy_sum, std::uint64_t first) {
   std::vector<float> out(layout.num_entries() - first);
   for (solver::NodeId node = 0; node < layout.num_nodes(); ++node) {
@@ -186,5 +187,10 @@ std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, cons
   }
   return out;
 }
+
+template std::vector<float> StrategyProbabilities(const solver::TableLayout&, const double*, std::span<const double>,
+                                                  std::uint64_t);
+template std::vector<float> StrategyProbabilities(const solver::TableLayout&, const std::int32_t*,
+                                                  std::span<const double>, std::uint64_t);
 
 }  // namespace bp::trainer

@@ -83,7 +83,9 @@ class Blueprint {
 // from final tables: the average strategy where strategy sums were kept (the
 // prefix `strategy_sum` covers: the preflop, or every street; empty for
 // none), the current strategy (regret matching) elsewhere.
-std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const double* regrets,
+// R: double or std::int32_t (solver/tables.h).
+template <class R>
+std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,
                                          std::span<const double> strategy_sum, std::uint64_t first = 0);
 
 }  // namespace bp::trainer

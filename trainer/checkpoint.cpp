@@ -16,6 +16,9 @@
 #include <streambuf>
 #include <vector>
 
+#include "solver/regret_matching.h"
+#include "solver/tables.h"
+
 namespace bp::trainer {
 
 namespace {
@@ -163,12 +166,27 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
     throw CheckpointError(fmt::format("{}: format version {} is not supported (expected {})", path.string(),
                                       data.version, kCheckpointVersion));
   }
-  if (data.strategy_sum.size() > data.regrets.size()) {
+  if (!data.regrets.empty() && !data.int_regrets.empty()) {
+    throw CheckpointError(fmt::format("{}: corrupt: {} double and {} int32 regrets (one of them must be empty)",
+                                      path.string(), data.regrets.size(), data.int_regrets.size()));
+  }
+  if (data.strategy_sum.size() > data.num_regrets()) {
     throw CheckpointError(fmt::format("{}: corrupt: {} regrets but {} strategy sums (at most one per regret)",
-                                      path.string(),
-                                      data.regrets.size(), data.strategy_sum.size()));
+                                      path.string(), data.num_regrets(), data.strategy_sum.size()));
   }
   return data;
+}
+
+double CheckpointData::Regret(std::uint64_t i) const {
+  return int_regrets.empty() ? regrets[i] : solver::RegretCodec<std::int32_t>::Decode(int_regrets[i]);
+}
+
+void CheckpointData::CurrentStrategy(std::uint64_t base, int n, double* out) const {
+  if (int_regrets.empty()) {
+    solver::RegretMatching(regrets.data() + base, n, out);
+  } else {
+    solver::RegretMatching(int_regrets.data() + base, n, out);
+  }
 }
 
 std::filesystem::path CheckpointPath(const std::filesystem::path& dir, std::uint64_t iteration) {

@@ -28,7 +28,8 @@ class CheckpointError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr std::uint32_t kCheckpointVersion = 2;  // 2: strategy sums may be a prefix (solver.average)
+// 2: strategy sums may be a prefix (solver.average); 3: int32 regrets.
+inline constexpr std::uint32_t kCheckpointVersion = 3;
 
 // A batch that was issued but not applied when the checkpoint was taken; it is
 // issued again on resume.
@@ -56,13 +57,22 @@ struct CheckpointData {
   std::uint64_t seed = 0;                        // batch seeds derive from (seed, batch id)
   double elapsed_s = 0;                          // training time before this checkpoint
   std::vector<PendingBatch> pending;
+  // The regret table: `regrets` for games with double regrets, `int_regrets`
+  // (solver::RegretCodec<std::int32_t> units) for int32 ones; the other is empty.
   std::vector<double> regrets;
+  std::vector<std::int32_t> int_regrets;
   std::vector<double> strategy_sum;
+
+  std::uint64_t num_regrets() const { return regrets.size() + int_regrets.size(); }
+  // Regret i in utility units.
+  double Regret(std::uint64_t i) const;
+  // The current strategy (regret matching) of entries [base, base + n).
+  void CurrentStrategy(std::uint64_t base, int n, double* out) const;
 
   template <class Archive>
   void serialize(Archive& ar) {
     ar(version, config_yaml, identity, abstraction_fingerprint, iterations, batches_applied, next_batch_id,
-       next_iteration, discounts_applied, seed, elapsed_s, pending, regrets, strategy_sum);
+       next_iteration, discounts_applied, seed, elapsed_s, pending, regrets, int_regrets, strategy_sum);
   }
 };
 

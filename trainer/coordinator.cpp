@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <type_traits>
 
 #include "solver/table_access.h"
 #include "trainer/proc_stats.h"
@@ -112,7 +113,8 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   layout.Add("tasks", sizeof(TaskQueue) * workers_);
   layout.Add("results", sizeof(ResultQueue) * workers_);
   layout.Add("slabs", ipc::SlabPool::RegionBytes(workers_, slabs_per_worker, slab_bytes));
-  layout.Add("regrets", entries * sizeof(double));
+  const std::uint64_t regret_bytes = regrets_int32_ ? sizeof(std::int32_t) : sizeof(double);
+  layout.Add("regrets", entries * regret_bytes);
   layout.Add("strategy", strategy_entries * sizeof(double));
   // Each worker also keeps private deltas over the whole table (a double and
   // a byte per entry, and a double per strategy entry).
@@ -123,7 +125,8 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
         "the run needs {:.1f} MiB (tables {:.1f} MiB, delta slabs {:.1f} MiB, the workers' private deltas {:.1f} MiB) "
         "but only {:.1f} MiB of memory is available; use fewer workers, a smaller --batch-size or a smaller "
         "abstraction",
-        (layout.total_size() + private_bytes) / 1048576.0, 8.0 * (entries + strategy_entries) / 1048576.0,
+        (layout.total_size() + private_bytes) / 1048576.0,
+        static_cast<double>(regret_bytes * entries + 8 * strategy_entries) / 1048576.0,
         static_cast<double>(ipc::SlabPool::RegionBytes(workers_, slabs_per_worker, slab_bytes)) / 1048576.0,
         private_bytes / 1048576.0, available / 1048576.0));
   }
@@ -146,12 +149,8 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   }
   slab_region_ = segment_->RegionAs<std::byte>("slabs");
   pool_.emplace(ipc::SlabPool::Create(slab_region_, workers_, slabs_per_worker, slab_bytes));
-  regrets_ = segment_->RegionAs<double>("regrets");
+  regrets_ = segment_->RegionAs<void>("regrets");
   strategy_ = segment_->RegionAs<double>("strategy");
-}
-
-solver::TableView CoordinatorBase::Tables() const {
-  return {std::span<double>(regrets_, entries_), std::span<double>(strategy_, strategy_entries_)};
 }
 
 void CoordinatorBase::InitialiseState(std::uint64_t entries) {
@@ -161,12 +160,20 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
   sampled_pid_.assign(workers_, 0);
   seed_ = config_.run.seed;
   if (resume_) {
-    if (resume_->regrets.size() != entries || resume_->strategy_sum.size() != strategy_entries_) {
+    if (resume_->int_regrets.empty() != !regrets_int32_ && resume_->num_regrets() > 0) {
+      throw CheckpointError(fmt::format("checkpoint holds {} regrets, this game uses {} regrets",
+                                        regrets_int32_ ? "double" : "int32", regrets_int32_ ? "int32" : "double"));
+    }
+    if (resume_->num_regrets() != entries || resume_->strategy_sum.size() != strategy_entries_) {
       throw CheckpointError(fmt::format("checkpoint holds {} regrets and {} strategy sums, this run needs {} and {}",
-                                        resume_->regrets.size(), resume_->strategy_sum.size(), entries,
+                                        resume_->num_regrets(), resume_->strategy_sum.size(), entries,
                                         strategy_entries_));
     }
-    std::copy(resume_->regrets.begin(), resume_->regrets.end(), regrets_);
+    if (regrets_int32_) {
+      std::copy(resume_->int_regrets.begin(), resume_->int_regrets.end(), static_cast<std::int32_t*>(regrets_));
+    } else {
+      std::copy(resume_->regrets.begin(), resume_->regrets.end(), static_cast<double*>(regrets_));
+    }
     std::copy(resume_->strategy_sum.begin(), resume_->strategy_sum.end(), strategy_);
     next_batch_id_ = resume_->next_batch_id;
     next_iteration_ = resume_->next_iteration;
@@ -183,12 +190,18 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
     batches_applied_before_ = resume_->batches_applied;
     resume_->regrets.clear();
     resume_->regrets.shrink_to_fit();
+    resume_->int_regrets.clear();
+    resume_->int_regrets.shrink_to_fit();
     resume_->strategy_sum.clear();
     resume_->strategy_sum.shrink_to_fit();
   }
   applied_.assign(next_batch_id_, false);
   // Fault the snapshot memory in now, not during the first checkpoint.
-  spare_.regrets.assign(entries, 0.0);
+  if (regrets_int32_) {
+    spare_.int_regrets.assign(entries, 0);
+  } else {
+    spare_.regrets.assign(entries, 0.0);
+  }
   spare_.strategy_sum.assign(strategy_entries_, 0.0);
 
   std::filesystem::create_directories(logdir_ / "checkpoints");
@@ -220,9 +233,14 @@ void CoordinatorBase::ApplyResult(std::uint32_t w, const ResultDescriptor& r) {
     return;
   }
   const double start = SteadySeconds();
-  if (r.bytes > pool_->slab_bytes() ||
-      !solver::ApplyDeltas(std::span<const std::byte>(pool_->Data(r.slab), r.bytes), Tables(),
-                           config_.solver.regret_floor)) {
+  bool well_formed = r.bytes <= pool_->slab_bytes();
+  if (well_formed) {
+    WithTables([&](auto tables) {
+      well_formed = solver::ApplyDeltas(std::span<const std::byte>(pool_->Data(r.slab), r.bytes), tables,
+                                        config_.solver.regret_floor);
+    });
+  }
+  if (!well_formed) {
     throw std::runtime_error(fmt::format("worker {} sent malformed deltas for batch {}", w, r.batch_id));
   }
   apply_seconds_ += SteadySeconds() - start;
@@ -382,11 +400,14 @@ void CoordinatorBase::MaybeDiscount() {
   const double progress = Progress(every, totals_.iterations);
   while (discounts_applied_ < last && progress >= static_cast<double>(discounts_applied_ + 1) * every.value) {
     const double factor = static_cast<double>(discounts_applied_ + 1) / static_cast<double>(discounts_applied_ + 2);
-    for (std::uint64_t i = 0; i < entries_; ++i) {
-      std::atomic_ref<double> r(regrets_[i]);
-      r.store(r.load(std::memory_order_relaxed) * factor, std::memory_order_relaxed);
-    }
-    for (std::uint64_t i = 0; i < strategy_entries_; ++i) strategy_[i] *= factor;
+    WithTables([&](auto tables) {
+      using R = typename decltype(tables.regrets)::element_type;
+      for (R& stored : tables.regrets) {
+        std::atomic_ref<R> r(stored);
+        r.store(solver::RegretCodec<R>::Scale(r.load(std::memory_order_relaxed), factor), std::memory_order_relaxed);
+      }
+      for (double& sum : tables.strategy_sum) sum *= factor;
+    });
     ++discounts_applied_;
   }
 }
@@ -448,8 +469,17 @@ void CoordinatorBase::Snapshot(CheckpointData& data) const {
   for (const auto& q : in_flight_) {
     for (const auto& t : q) pend(t);
   }
-  data.regrets.assign(regrets_, regrets_ + entries_);
-  data.strategy_sum.assign(strategy_, strategy_ + strategy_entries_);
+  WithTables([&](auto tables) {
+    using R = typename decltype(tables.regrets)::element_type;
+    if constexpr (std::is_same_v<R, std::int32_t>) {
+      data.int_regrets.assign(tables.regrets.begin(), tables.regrets.end());
+      data.regrets.clear();
+    } else {
+      data.regrets.assign(tables.regrets.begin(), tables.regrets.end());
+      data.int_regrets.clear();
+    }
+    data.strategy_sum.assign(tables.strategy_sum.begin(), tables.strategy_sum.end());
+  });
 }
 
 template <class Write>

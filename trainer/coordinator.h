@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,7 +64,17 @@ class CoordinatorBase {
   // strategy_entries: the strategy-sum prefix kept (solver.average).
   void CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t strategy_entries,
                      std::uint64_t per_iteration_bytes);
-  solver::TableView Tables() const;
+  // Calls f(solver::BasicTableView<R>) with the tables' regret type R
+  // (regrets_int32_).
+  template <class F>
+  void WithTables(F&& f) const {
+    std::span<double> sums(strategy_, strategy_entries_);
+    if (regrets_int32_) {
+      f(solver::BasicTableView<std::int32_t>{{static_cast<std::int32_t*>(regrets_), entries_}, sums});
+    } else {
+      f(solver::BasicTableView<double>{{static_cast<double*>(regrets_), entries_}, sums});
+    }
+  }
   void InitialiseState(std::uint64_t entries);
 
   void ReapWorkers();
@@ -117,7 +128,8 @@ class CoordinatorBase {
   ResultQueue* results_ = nullptr;
   std::byte* slab_region_ = nullptr;
   std::optional<ipc::SlabPool> pool_;
-  double* regrets_ = nullptr;
+  bool regrets_int32_ = false;  // the game's regret type (solver::RegretOf): int32 or double
+  void* regrets_ = nullptr;
   double* strategy_ = nullptr;
 
   std::vector<pid_t> pids_;
@@ -182,6 +194,8 @@ struct EvaluatorFor<G, true> {
 template <solver::Game G>
 class Coordinator : public CoordinatorBase {
  public:
+  using Regret = solver::RegretOf<G>;
+
   Coordinator(const G& game, Config config, std::optional<CheckpointData> resume, RunLog& log)
       : CoordinatorBase(std::move(config), std::move(resume), log), game_(game), layout_(game) {}
 

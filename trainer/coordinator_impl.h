@@ -87,15 +87,16 @@ int Coordinator<G>::Run() {
   fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
   layout_fingerprint_ = Fnv1a64(fingerprint_.data(), fingerprint_.size());
   if constexpr (solver::EnumerableGame<G>) evaluator_.emplace(game_, layout_);
+  regrets_int32_ = std::is_same_v<Regret, std::int32_t>;
   const int average_streets = config_.solver.AverageStreets(game_.NumStreets());
   const std::uint64_t strategy_entries = layout_.street_end(average_streets - 1);
-  log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets {:.1f} MiB, strategy sums on {} "
-            "{:.1f} MiB, double)",
-            config_.game.name, layout_.num_infosets(), layout_.num_entries(),
-            8.0 * static_cast<double>(layout_.num_entries() + strategy_entries) / (1 << 20),
-            8.0 * static_cast<double>(layout_.num_entries()) / (1 << 20),
-            average_streets == game_.NumStreets() ? "every street" : "the first street",
-            8.0 * static_cast<double>(strategy_entries) / (1 << 20));
+  const double regret_mib = static_cast<double>(sizeof(Regret) * layout_.num_entries()) / (1 << 20);
+  const double strategy_mib = 8.0 * static_cast<double>(strategy_entries) / (1 << 20);
+  log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets {:.1f} MiB, {}; strategy sums "
+            "on {} {:.1f} MiB, double)",
+            config_.game.name, layout_.num_infosets(), layout_.num_entries(), regret_mib + strategy_mib, regret_mib,
+            solver::RegretCodec<Regret>::kName,
+            average_streets == game_.NumStreets() ? "every street" : "the first street", strategy_mib);
   CreateSegment(layout_.num_infosets(), layout_.num_entries(), strategy_entries,
                 solver::MaxDeltaBytesPerIteration(game_));
   InitialiseState(layout_.num_entries());
@@ -142,7 +143,7 @@ int Coordinator<G>::Run() {
         Due(config_.checkpoint.snapshot_interval, last_snapshot_t_, last_snapshot_iterations_) &&
         Reached(config_.checkpoint.snapshot_start, totals_.iterations)) {
       // The single writer reads its own table: no race.
-      StartSnapshot(StrategyProbabilities(layout_, regrets_, {}, strategy_entries_));
+      StartSnapshot(StrategyProbabilities(layout_, static_cast<const Regret*>(regrets_), {}, strategy_entries_));
     }
     if (Finished()) break;
     if (applied == 0) Sleep();
@@ -155,7 +156,8 @@ int Coordinator<G>::Run() {
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
     std::vector<float> probabilities =
-        StrategyProbabilities(layout_, regrets_, std::span<const double>(strategy_, strategy_entries_));
+        StrategyProbabilities(layout_, static_cast<const Regret*>(regrets_),
+                              std::span<const double>(strategy_, strategy_entries_));
     std::string after = "current strategy after it";
     if (strategy_entries_ < entries_) {
       int used = 0;

@@ -184,8 +184,8 @@ int InspectRun(const fs::path& dir, const InspectOptions& options) {
 template <class G>
 int PrintInfoset(const G& game, const CheckpointData& ckpt, const std::string& name) {
   const solver::TableLayout layout(game);
-  if (layout.num_entries() != ckpt.regrets.size()) {
-    throw CheckpointError(fmt::format("checkpoint holds {} entries, the game has {}", ckpt.regrets.size(),
+  if (layout.num_entries() != ckpt.num_regrets()) {
+    throw CheckpointError(fmt::format("checkpoint holds {} entries, the game has {}", ckpt.num_regrets(),
                                       layout.num_entries()));
   }
   const auto ref = layout.FindInfoset(game, name);
@@ -199,14 +199,14 @@ int PrintInfoset(const G& game, const CheckpointData& ckpt, const std::string& n
   const bool has_average = base + static_cast<std::uint64_t>(n) <= ckpt.strategy_sum.size();
   double average[solver::kMaxActions], current[solver::kMaxActions];
   if (has_average) solver::NormalizeStrategySum(ckpt.strategy_sum.data() + base, n, average);
-  solver::RegretMatching(ckpt.regrets.data() + base, n, current);
+  ckpt.CurrentStrategy(base, n, current);
   fmt::print("infoset {} (player {}), after {} iterations{}\n", name, game.Player(ref->node), ckpt.iterations,
              has_average ? "" : " (no average strategy kept on this street)");
   fmt::print("{:>8} {:>10} {:>10} {:>14}\n", "action", "average", "current", "regret");
   for (int a = 0; a < n; ++a) {
     fmt::print("{:>8} {:>10} {:>10.4f} {:>14.2f}\n", game.ActionName(ref->node, a),
                has_average ? fmt::format("{:.4f}", average[a]) : std::string("-"), current[a],
-               ckpt.regrets[base + a]);
+               ckpt.Regret(base + a));
   }
   return 0;
 }
@@ -219,7 +219,7 @@ int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
     fmt::print("checkpoint {}\n  game {}  iterations {}  batches applied {}  pending {}\n  abstraction {}\n"
                "  training time {:.1f} s  table entries {}\n",
                path.string(), config.game.name, ckpt.iterations, ckpt.batches_applied, ckpt.pending.size(),
-               ckpt.abstraction_fingerprint, ckpt.elapsed_s, ckpt.regrets.size());
+               ckpt.abstraction_fingerprint, ckpt.elapsed_s, ckpt.num_regrets());
     return 0;
   }
   if (config.game.name == "kuhn") return PrintInfoset(abstraction::KuhnPoker(), ckpt, options.infoset);

@@ -128,10 +128,10 @@ Chart Build(const G& game, std::uint32_t node, BucketOfClass bucket_of_class, Pr
 template <class G, class BucketOfClass>
 Chart FromCheckpoint(const G& game, const CheckpointData& ckpt, std::uint32_t node, BucketOfClass bucket_of_class) {
   const solver::TableLayout layout(game);
-  if (layout.num_entries() != ckpt.regrets.size() || ckpt.strategy_sum.size() < layout.street_end(0)) {
+  if (layout.num_entries() != ckpt.num_regrets() || ckpt.strategy_sum.size() < layout.street_end(0)) {
     throw CheckpointError(fmt::format("checkpoint holds {} regrets and {} strategy sums; the game has {} entries, "
                                       "{} of them preflop",
-                                      ckpt.regrets.size(), ckpt.strategy_sum.size(), layout.num_entries(),
+                                      ckpt.num_regrets(), ckpt.strategy_sum.size(), layout.num_entries(),
                                       layout.street_end(0)));
   }
   const int n = game.NumActions(node);

@@ -40,7 +40,7 @@ struct WorkerContext {
   ResultQueue* results;
   CoordinatorShared* coordinator_shared;
   std::byte* slab_region;
-  const double* regrets;
+  const void* regrets;  // solver::RegretOf<G>[entries]
   std::uint64_t strategy_entries;  // the strategy-sum prefix
   solver::SamplingOptions options;
 };
@@ -81,8 +81,11 @@ template <solver::Game G>
   const std::uint64_t slab_capacity = pool.slab_bytes();
   ipc::Consumer<TaskQueue> tasks(ctx.tasks);
   ipc::Producer<ResultQueue> results(ctx.results, &control.put, &ctx.coordinator_shared->results);
-  solver::ExternalSampling<G, solver::DeltaAccess> solver(
-      game, layout, solver::DeltaAccess(ctx.regrets, layout.num_entries(), ctx.strategy_entries), 0, ctx.options);
+  using Access = solver::BasicDeltaAccess<solver::RegretOf<G>>;
+  solver::ExternalSampling<G, Access> solver(
+      game, layout,
+      Access(static_cast<const solver::RegretOf<G>*>(ctx.regrets), layout.num_entries(), ctx.strategy_entries), 0,
+      ctx.options);
 
   for (;;) {
     control.heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
