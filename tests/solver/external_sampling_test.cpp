@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "abstraction/kuhn.h"
@@ -215,4 +217,69 @@ TEST_CASE("deltas applied by the single writer: floor, strategy prefix, malforme
   std::memcpy(bad.data(), &header, sizeof(header));
   std::memcpy(bad.data() + sizeof(header), &pair, sizeof(pair));
   CHECK_FALSE(bp::solver::ApplyDeltas(bad, base.View()));
+}
+
+TEST_CASE("int32 regrets: hundredths of a utility unit, rounded, floored and saturated") {
+  using Codec = bp::solver::RegretCodec<std::int32_t>;
+  constexpr std::int32_t kMax = std::numeric_limits<std::int32_t>::max();
+  constexpr std::int32_t kMin = std::numeric_limits<std::int32_t>::min();
+  const std::int32_t none = Codec::Floor(bp::solver::kNoRegretFloor);
+  CHECK(none == kMin);
+  CHECK(Codec::Floor(-3.1e6) == -310000000);  // Pluribus' floor in chips at blinds 50/100
+  CHECK(Codec::Add(0, 0.004, none) == 0);      // less than half a unit is lost, as in Pluribus
+  CHECK(Codec::Add(0, 0.016, none) == 2);
+  CHECK(Codec::Add(7, -1.234, none) == -116);
+  CHECK(Codec::Add(-309999990, -1.0, Codec::Floor(-3.1e6)) == -310000000);
+  CHECK(Codec::Add(kMax - 5, 1.0, none) == kMax);
+  CHECK(Codec::Add(kMin + 5, -1.0, none) == kMin);
+  CHECK(Codec::Add(0, 1e300, none) == kMax);
+  CHECK(Codec::Scale(-300, 0.5) == -150);
+  CHECK(Codec::Scale(kMax, 0.75) == static_cast<std::int32_t>(std::nearbyint(kMax * 0.75)));
+  CHECK(Codec::Decode(-310000000) == doctest::Approx(-3.1e6));
+}
+
+TEST_CASE("Leduc with int32 regrets converges like double regrets") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  bp::solver::BasicTables<std::int32_t> tables(layout.num_entries());
+  ExternalSampling solver(game, layout, tables.View(), 11);
+  static_assert(std::is_same_v<decltype(solver), ExternalSampling<LeducHoldem, bp::solver::BasicDirectAccess<std::int32_t>>>);
+  solver.Iterate(1000000);
+  ExactEvaluator eval(game, layout);
+  const double exploitability = eval.Exploitability(TabularPolicy::Average(layout, tables.strategy_sum()));
+  MESSAGE("Leduc exploitability with int32 regrets after 10^6 iterations: ", exploitability);
+  CHECK(exploitability <= 0.03);
+  const auto regrets = tables.regrets();
+  CHECK(std::any_of(regrets.begin(), regrets.end(), [](std::int32_t r) { return r > 1000; }));  // real magnitudes
+}
+
+TEST_CASE("a batch applied to int32 tables is the batch applied to double tables, rounded once per entry") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  Tables zero(layout.num_entries());
+  ExternalSampling worker(game, layout, bp::solver::DeltaAccess(zero.regrets().data(), layout.num_entries()), 8);
+  worker.Iterate(2000);
+  std::vector<std::byte> bytes(worker.access().EmitBytes());
+  REQUIRE(worker.access().EmitAndClear(bytes.data()) == bytes.size());
+  Tables as_double(layout.num_entries());
+  bp::solver::BasicTables<std::int32_t> as_int(layout.num_entries()), floored(layout.num_entries());
+  REQUIRE(bp::solver::ApplyDeltas(bytes, as_double.View()));
+  REQUIRE(bp::solver::ApplyDeltas(bytes, as_int.View()));
+  REQUIRE(bp::solver::ApplyDeltas(bytes, floored.View(), -2.0));
+  std::uint64_t nonzero = 0;
+  for (std::uint64_t e = 0; e < layout.num_entries(); ++e) {
+    const double d = as_double.regrets()[e];
+    REQUIRE(as_int.regrets()[e] == static_cast<std::int32_t>(std::nearbyint(d * 100.0)));
+    REQUIRE(floored.regrets()[e] == std::max(as_int.regrets()[e], -200));
+    nonzero += as_int.regrets()[e] != 0;
+  }
+  CHECK(nonzero > 100);
+  CHECK(std::ranges::equal(as_int.strategy_sum(), as_double.strategy_sum()));
+  // A worker reading int32 tables sees them in utility units.
+  bp::solver::BasicDeltaAccess<std::int32_t> reader(as_int.regrets().data(), layout.num_entries());
+  double seen[bp::solver::kMaxActions];
+  reader.Regrets(0, layout.num_actions(0), seen);
+  for (int a = 0; a < layout.num_actions(0); ++a) {
+    CHECK(seen[a] == doctest::Approx(as_int.regrets()[static_cast<std::size_t>(a)] / 100.0));
+  }
 }

@@ -123,6 +123,30 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     }
   }
 
+  // Deterministic NLHE with int32 regrets through a checkpoint, discounting
+  // and pruning on the way: 2N iterations in one go equal N, resume, N more.
+  {
+    const std::string common = std::string(" --config ") + CONFIG_DIR + "/hunl_quick.yaml --buckets " + config.out +
+                               " --deterministic --num-workers 1 --batch-size 10000 --time-budget 0"
+                               " --set solver.discount_interval=40000 --set solver.discount_stop=160000"
+                               " --set solver.prune_start=100000 --set checkpoint.snapshot_interval=off";
+    auto train = [&](const std::string& args, const char* out) {
+      const std::string command = std::string(TRAIN_BLUEPRINT) + args + " > " + (dir / out).string() + " 2>&1";
+      return std::system(command.c_str());
+    };
+    REQUIRE(train(common + " --iters 200000 --logdir " + (dir / "whole").string(), "whole.out") == 0);
+    REQUIRE(train(common + " --iters 100000 --logdir " + (dir / "split").string(), "split1.out") == 0);
+    REQUIRE(train(" --resume-from " + (dir / "split").string() + " --iters 200000 --num-workers 2", "split2.out") == 0);
+    const auto a = trainer::ReadCheckpoint(dir / "whole" / "checkpoints" / "ckpt-200000.bin");
+    const auto b = trainer::ReadCheckpoint(dir / "split" / "checkpoints" / "ckpt-200000.bin");
+    CHECK(a.discounts_applied == 4);
+    CHECK(b.discounts_applied == 4);
+    CHECK(a.regrets.empty());
+    CHECK(a.int_regrets.size() > 1000);
+    CHECK(a.int_regrets == b.int_regrets);
+    CHECK(a.strategy_sum == b.strategy_sum);
+  }
+
   // The trainer trains no-limit hold'em with this file: configs/hunl_quick.yaml
   // for 6M iterations (seconds) on two workers, every batch applied once.
   {
@@ -143,6 +167,15 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
                                 " --infoset 'preflop b168:' > " + (dir / "inspect.out").string() + " 2>&1";
     CHECK(std::system(inspect.c_str()) == 0);
     CHECK(Slurp(dir / "inspect.out").find("a20000") != std::string::npos);  // the shove of 200 big blinds
+
+    // NLHE regrets are int32 hundredths of a big blind, held above Pluribus' floor.
+    {
+      const trainer::CheckpointData last = trainer::ReadCheckpoint(*fs::directory_iterator(logdir / "checkpoints"));
+      CHECK(last.regrets.empty());
+      REQUIRE(last.int_regrets.size() == last.num_regrets());
+      CHECK(*std::min_element(last.int_regrets.begin(), last.int_regrets.end()) >= -310000000);
+      CHECK(std::any_of(last.int_regrets.begin(), last.int_regrets.end(), [](std::int32_t r) { return r > 10000; }));
+    }
 
     // The blueprint: the preflop average strategy, queried by real actions.
     const trainer::Blueprint blueprint = trainer::Blueprint::Open((logdir / "blueprint.bin").string(), config.out);

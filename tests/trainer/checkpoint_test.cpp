@@ -76,6 +76,28 @@ TEST_CASE("a checkpoint round-trips every field and table exactly") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("int32 regret tables round-trip; a checkpoint with both kinds of regrets is corrupt") {
+  const fs::path dir = TempDir();
+  CheckpointData d = Sample();
+  d.regrets.clear();
+  for (int i = 0; i < 5000; ++i) d.int_regrets.push_back(i % 2 == 0 ? -310000000 + i : 2147483647 - i);
+  WriteCheckpoint(dir / "ckpt-1.bin", d);
+  const CheckpointData r = ReadCheckpoint(dir / "ckpt-1.bin");
+  CHECK(r.regrets.empty());
+  CHECK(r.int_regrets == d.int_regrets);
+  CHECK(r.num_regrets() == 5000);
+  CHECK(r.Regret(0) == doctest::Approx(-3.1e6));
+  double p[2];
+  r.CurrentStrategy(0, 2, p);  // regrets -310000000 and 2147483646: all on the second action
+  CHECK(p[0] == 0.0);
+  CHECK(p[1] == 1.0);
+  d.regrets.assign(5000, 0.0);
+  WriteCheckpoint(dir / "ckpt-2.bin", d);
+  CHECK(ErrorOf(dir / "ckpt-2.bin") ==
+        (dir / "ckpt-2.bin").string() + ": corrupt: 5000 double and 5000 int32 regrets (one of them must be empty)");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("every truncation and every single bit flip gives CheckpointError, never a crash") {
   const fs::path dir = TempDir();
   const fs::path path = dir / "ckpt-1.bin";
