@@ -61,4 +61,52 @@ std::uint64_t MaxDeltaBytesPerIteration(const G& game) {
   return total;
 }
 
+// An upper bound on the bytes one sampled strategy update (external_sampling.h:
+// one UPDATE-STRATEGY traversal per player over the first `average_streets`
+// streets) can add: for player p, bottom-up,
+//   U_p(terminal or a later street) = 0
+//   U_p(node of p)    = 8 + 8 n + max over children U_p(child)   (one action followed)
+//   U_p(other player) = sum over children U_p(child)              (every action followed)
+// summed over p.
+template <Game G>
+std::uint64_t MaxStrategyUpdateBytes(const G& game, int average_streets) {
+  std::uint64_t total = 0;
+  std::vector<std::uint64_t> memo(game.NumNodes());
+  std::vector<char> done(game.NumNodes());
+  for (int p = 0; p < game.NumPlayers(); ++p) {
+    std::fill(done.begin(), done.end(), 0);
+    std::vector<std::pair<NodeId, bool>> stack{{game.Root(), false}};
+    while (!stack.empty()) {
+      const auto [node, expanded] = stack.back();
+      stack.pop_back();
+      if (done[node]) continue;
+      if (game.IsTerminal(node) || game.Street(node) >= average_streets) {
+        memo[node] = 0;
+        done[node] = 1;
+        continue;
+      }
+      const int n = game.NumActions(node);
+      if (!expanded) {
+        stack.push_back({node, true});
+        for (int a = 0; a < n; ++a) {
+          const NodeId child = game.Child(node, a);
+          if (!done[child]) stack.push_back({child, false});
+        }
+        continue;
+      }
+      std::uint64_t below = 0;
+      for (int a = 0; a < n; ++a) {
+        const std::uint64_t w = memo[game.Child(node, a)];
+        below = game.Player(node) == p ? std::max(below, w) : below + w;
+      }
+      memo[node] = (game.Player(node) == p ? sizeof(std::uint64_t) + static_cast<std::uint64_t>(n) * sizeof(DeltaPair)
+                                           : 0) +
+                   below;
+      done[node] = 1;
+    }
+    total += memo[game.Root()];
+  }
+  return total;
+}
+
 }  // namespace bp::solver

@@ -7,12 +7,23 @@
 // (regret-matching) strategy, and adds the sampled counterfactual regrets to
 // the traverser's infosets.
 //
-// Average strategy: at every opponent infoset a traversal passes through, the
-// opponent's current strategy is added to its strategy sum. In external
-// sampling an opponent infoset is reached with probability proportional to
-// the opponent's own reach (chance and the traverser's actions are the same
-// for every iteration), so these unweighted additions are an unbiased,
-// correctly weighted estimate of the reach-weighted average strategy.
+// Average strategy, two ways:
+// - expected (the default): at every opponent infoset a traversal passes
+//   through, the opponent's current strategy is added to its strategy sum.
+//   In external sampling an opponent infoset is reached with probability
+//   proportional to the opponent's own reach (chance and the traverser's
+//   actions are the same for every iteration), so these unweighted additions
+//   are an unbiased, correctly weighted estimate of the reach-weighted
+//   average strategy.
+// - sampled (Pluribus' UPDATE-STRATEGY): after every iteration whose index is
+//   a multiple of `sampled_average_interval`, one more traversal per player p
+//   on a fresh deal, over the averaged streets only: at p's infosets one
+//   action is drawn from the current strategy, its count goes up by 1 and
+//   only it is followed; every action of the other players is followed. An
+//   infoset of p is then reached with probability proportional to p's own
+//   reach, so the counts estimate the same average, at a fraction of the
+//   cost when the interval is large. Iteration indices are global: a worker
+//   sets them per batch with Seek.
 //
 // Options (Pluribus' MCCFR-P, Brown & Sandholm, Science 2019):
 // - average strategy on the first `average_streets` streets only (Pluribus
@@ -51,6 +62,7 @@ struct SamplingOptions {
   int average_streets = 1 << 30;      // strategy sums on streets below this; default all
   double prune_threshold = -3.0e6;    // in utility units (Pluribus: -300,000,000 chips, bb = 100)
   double prune_probability = 0.95;
+  std::uint64_t sampled_average_interval = 0;  // 0: expected updates; k: sampled ones every k iterations
 };
 
 template <Game G, class Access = DirectAccess>
@@ -78,20 +90,30 @@ class ExternalSampling {
     average_ = average;
   }
 
-  // Runs `count` iterations (one traversal per player each).
+  // Runs `count` iterations (one traversal per player each), numbered on
+  // from iterations().
   void Iterate(std::uint64_t count) {
     const int players = game_.NumPlayers();
     const NodeId root = game_.Root();
+    const std::uint64_t every = options_.sampled_average_interval;
     for (std::uint64_t i = 0; i < count; ++i) {
       prune_now_ = prune_ && rng_.UniformDouble() < options_.prune_probability;
       for (int p = 0; p < players; ++p) {
         const Deal deal = game_.SampleDeal(rng_);
         Value(root, p, deal);
       }
+      if (every > 0 && average_ && iterations_ % every == 0) {
+        for (int p = 0; p < players; ++p) {
+          const Deal deal = game_.SampleDeal(rng_);
+          UpdateStrategy(root, p, deal);
+        }
+      }
+      ++iterations_;
     }
-    iterations_ += count;
   }
 
+  // The index of the next iteration (the trainer's global iteration count).
+  void Seek(std::uint64_t iteration) { iterations_ = iteration; }
   std::uint64_t iterations() const { return iterations_; }
   Rng& rng() { return rng_; }
   Access& access() { return access_; }
@@ -138,8 +160,33 @@ class ExternalSampling {
       return expected;
     }
 
-    if (average_ && street < options_.average_streets) access_.AddStrategy(base, n, sigma);
+    if (average_ && street < options_.average_streets && options_.sampled_average_interval == 0) {
+      access_.AddStrategy(base, n, sigma);
+    }
     return Value(game_.Child(node, SampleIndex(sigma, n, rng_.UniformDouble())), traverser, deal);
+  }
+
+  // Sampled strategy counts (Pluribus): see the top of the file.
+  void UpdateStrategy(NodeId node, int player, const Deal& deal) {
+    if (game_.IsTerminal(node)) return;
+    const int street = game_.Street(node);
+    if (street >= options_.average_streets) return;
+    const int n = game_.NumActions(node);
+    if (game_.Player(node) != player) {
+      for (int a = 0; a < n; ++a) UpdateStrategy(game_.Child(node, a), player, deal);
+      return;
+    }
+    const std::uint64_t base =
+        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, street)) * n;
+    double regrets[kMaxActions];
+    double sigma[kMaxActions];
+    access_.Regrets(base, n, regrets);
+    RegretMatching(regrets, n, sigma);
+    const int chosen = SampleIndex(sigma, n, rng_.UniformDouble());
+    double count[kMaxActions] = {};
+    count[chosen] = 1.0;
+    access_.AddStrategy(base, n, count);
+    UpdateStrategy(game_.Child(node, chosen), player, deal);
   }
 
   const G& game_;

@@ -164,6 +164,15 @@ const YamlSchema<Config>& Schema() {
     f.push_back({"solver.average_start",
                  [](const std::string& s, Config& c) { c.solver.average_start = ParseInterval(s); },
                  [](const Config& c) { return c.solver.average_start.ToString(); }});
+    f.push_back({"solver.average_update",
+                 [](const std::string& s, Config& c) {
+                   const std::string v = ParseEnum(s, {"auto", "expected", "sampled"});
+                   c.solver.average_update = v == "auto" ? std::nullopt : std::optional<std::string>(v);
+                 },
+                 [](const Config& c) { return c.solver.average_update.value_or("auto"); }, true});
+    f.push_back({"solver.average_interval",
+                 [](const std::string& s, Config& c) { c.solver.average_interval = ParseUInt(s, 1, 1ULL << 40); },
+                 [](const Config& c) { return std::to_string(c.solver.average_interval); }});
     f.push_back({"run.iterations",
                  [](const std::string& s, Config& c) { c.run.iterations = ParseUInt(s, 0, 1ULL << 50); },
                  [](const Config& c) { return std::to_string(c.run.iterations); }});
@@ -260,6 +269,7 @@ void ResolveSolverDefaults(Config& config, const std::string& source) {
   }
   if (!s.prune_start) s.prune_start = nlhe ? minutes(200) : off;
   if (!s.average) s.average = nlhe ? "preflop" : "all";
+  if (!s.average_update) s.average_update = nlhe ? "sampled" : "expected";
   if (!s.discount_interval->off()) {
     if (s.discount_stop->off()) {
       throw ConfigError(fmt::format("{}: solver.discount_stop: expected an iteration count or a duration when "

@@ -74,6 +74,12 @@ struct Config {
     // postflop blueprint is then the current strategy or its snapshots).
     std::optional<std::string> average;
     Interval average_start{Interval::Unit::kIterations, 0};  // strategy sums from this point on
+    // How strategy sums grow: "expected" adds the current strategy at the
+    // other players' infosets a traversal passes, every iteration; "sampled"
+    // (Pluribus) runs, every average_interval iterations, one traversal per
+    // player that adds 1 to one sampled action at each of its infosets.
+    std::optional<std::string> average_update;
+    std::uint64_t average_interval = 10000;  // iterations; Pluribus: 10,000
     // The number of streets `average` means for a game with `streets` streets.
     int AverageStreets(int streets) const { return average == "preflop" ? 1 : streets; }
   } solver;

@@ -62,8 +62,10 @@ class CoordinatorBase {
   // per_iteration_bytes: solver::MaxDeltaBytesPerIteration of the game; a
   // slab holds the smaller of a whole table's deltas and a batch's bound.
   // strategy_entries: the strategy-sum prefix kept (solver.average).
+  // per_update_bytes: solver::MaxStrategyUpdateBytes, for sampled strategy
+  // updates (solver.average_update), one every solver.average_interval.
   void CreateSegment(std::uint64_t infosets, std::uint64_t entries, std::uint64_t strategy_entries,
-                     std::uint64_t per_iteration_bytes);
+                     std::uint64_t per_iteration_bytes, std::uint64_t per_update_bytes);
   // Calls f(solver::BasicTableView<R>) with the tables' regret type R
   // (regrets_int32_).
   template <class F>

@@ -98,7 +98,7 @@ int Coordinator<G>::Run() {
             solver::RegretCodec<Regret>::kName,
             average_streets == game_.NumStreets() ? "every street" : "the first street", strategy_mib);
   CreateSegment(layout_.num_infosets(), layout_.num_entries(), strategy_entries,
-                solver::MaxDeltaBytesPerIteration(game_));
+                solver::MaxDeltaBytesPerIteration(game_), solver::MaxStrategyUpdateBytes(game_, average_streets));
   InitialiseState(layout_.num_entries());
   for (std::uint32_t w = 0; w < workers_; ++w) ForkWorker(w);
   log_.Info("started {} worker process(es), batch size {}, queue depth {}{}", workers_, config_.run.batch_size,

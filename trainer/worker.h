@@ -51,6 +51,7 @@ inline solver::SamplingOptions SamplingOptionsOf(const Config& config, int stree
   o.average_streets = config.solver.AverageStreets(streets);
   o.prune_threshold = config.solver.prune_threshold;
   o.prune_probability = config.solver.prune_probability;
+  o.sampled_average_interval = config.solver.average_update == "sampled" ? config.solver.average_interval : 0;
   return o;
 }
 
@@ -98,6 +99,7 @@ template <solver::Game G>
     control.state.store(ipc::WorkerState::kBusy, std::memory_order_relaxed);
     const std::uint64_t start = MonotonicNs();
     solver.rng().Seed(task.seed);
+    solver.Seek(task.first_iteration);
     solver.SetPhase((task.flags & kTaskPrune) != 0, (task.flags & kTaskAverage) != 0);
     solver.Iterate(task.count);
     std::optional<std::uint32_t> slab;

@@ -47,4 +47,19 @@ TEST_CASE("delta bound: exact on push/fold; never exceeded by Leduc batches, and
     REQUIRE(es.access().EmitBytes() <= 5 * bound);
     es.access().EmitAndClear(slab.data());
   }
+
+  // Sampled strategy updates (one per player every k-th iteration) stay
+  // within k-iteration batches' bound plus ceil(k / interval) update bounds.
+  solver::SamplingOptions sampled;
+  sampled.sampled_average_interval = 3;
+  const std::uint64_t update = solver::MaxStrategyUpdateBytes(leduc, leduc.NumStreets());
+  CHECK(update > 0);
+  CHECK(solver::MaxStrategyUpdateBytes(leduc, 1) < update);
+  solver::ExternalSampling<abstraction::LeducHoldem, solver::DeltaAccess> counts(
+      leduc, layout, solver::DeltaAccess(tables.View().regrets.data(), layout.num_entries()), 4, sampled);
+  for (int trial = 0; trial < 2000; ++trial) {
+    counts.Iterate(5);
+    REQUIRE(counts.access().EmitBytes() <= 5 * bound + 2 * update);
+    counts.access().EmitAndClear(slab.data());
+  }
 }

@@ -283,3 +283,64 @@ TEST_CASE("a batch applied to int32 tables is the batch applied to double tables
     CHECK(seen[a] == doctest::Approx(as_int.regrets()[static_cast<std::size_t>(a)] / 100.0));
   }
 }
+
+TEST_CASE("sampled strategy counts: whole counts, every k-th global iteration, averaged streets only") {
+  LeducHoldem game;
+  TableLayout layout(game);
+  bp::solver::SamplingOptions options;
+  options.average_streets = 1;
+  options.sampled_average_interval = 10;
+  Tables tables(layout.num_entries());
+  ExternalSampling solver(game, layout, tables.View(), 4, options);
+  const auto root_sum = [&] {
+    const auto sums = tables.strategy_sum();
+    double total = 0;
+    for (std::uint64_t i = layout.entry_offset(game.Root()); i < layout.entry_end(game.Root()); ++i) total += sums[i];
+    return total;
+  };
+  solver.Seek(1);
+  solver.Iterate(9);  // iterations 1..9: none is a multiple of 10
+  CHECK(root_sum() == 0);
+  solver.Iterate(1000);  // 10..1009: 100 updates, each passes the first player's root once
+  CHECK(solver.iterations() == 1010);
+  CHECK(root_sum() == 100);
+  const auto sums = tables.strategy_sum();
+  const auto split = sums.begin() + static_cast<std::ptrdiff_t>(layout.street_end(0));
+  CHECK(std::all_of(sums.begin(), split, [](double v) { return v == std::floor(v); }));
+  CHECK(std::any_of(sums.begin(), split, [](double v) { return v > 1; }));
+  CHECK(std::all_of(split, sums.end(), [](double v) { return v == 0; }));
+  solver.SetPhase(false, false);  // before the average start: no counts
+  solver.Iterate(1000);
+  CHECK(root_sum() == 100);
+}
+
+TEST_CASE("sampled strategy counts converge on Kuhn and Leduc") {
+  bp::solver::SamplingOptions options;
+  options.sampled_average_interval = 1;
+  {
+    KuhnPoker game;
+    TableLayout layout(game);
+    Tables tables(layout.num_entries());
+    ExternalSampling solver(game, layout, tables.View(), 21, options);
+    solver.Iterate(1000000);
+    ExactEvaluator eval(game, layout);
+    const auto policy = TabularPolicy::Average(layout, tables.strategy_sum());
+    const double exploitability = eval.Exploitability(policy);
+    MESSAGE("Kuhn exploitability with sampled counts after 10^6 iterations: ", exploitability);
+    CHECK(exploitability <= 0.005);
+    CHECK(std::abs(eval.ExpectedValues(policy)[0] - (-1.0 / 18)) <= 0.005);
+  }
+  {
+    LeducHoldem game;
+    TableLayout layout(game);
+    Tables tables(layout.num_entries());
+    ExternalSampling solver(game, layout, tables.View(), 22, options);
+    solver.Iterate(1000000);
+    ExactEvaluator eval(game, layout);
+    const auto policy = TabularPolicy::Average(layout, tables.strategy_sum());
+    const double exploitability = eval.Exploitability(policy);
+    MESSAGE("Leduc exploitability with sampled counts after 10^6 iterations: ", exploitability);
+    CHECK(exploitability <= 0.03);
+    CHECK(std::abs(eval.ExpectedValues(policy)[0] - (-0.0856064)) <= 0.01);
+  }
+}

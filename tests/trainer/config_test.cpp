@@ -92,6 +92,10 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
      "bad.yaml: solver.prune_threshold: expected above solver.regret_floor (-100), found -200"},
     {"solver:\n  average: river",
      "bad.yaml:2:12: solver.average: expected one of auto, all, preflop, found 'river'"},
+    {"solver:\n  average_update: pluribus",
+     "bad.yaml:2:19: solver.average_update: expected one of auto, expected, sampled, found 'pluribus'"},
+    {"solver:\n  average_interval: 0",
+     "bad.yaml:2:21: solver.average_interval: expected an integer from 1 to 1099511627776, found '0'"},
     {"- game",
      "bad.yaml:1:1: expected a mapping of sections (game, abstraction, ...), found a list"},
     {"run:\n  batch_sise: 10",
@@ -181,7 +185,11 @@ TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR f
   CHECK(nlhe.solver.prune_probability == 0.95);
   CHECK(*nlhe.solver.average == "preflop");
   CHECK(nlhe.solver.AverageStreets(4) == 1);
+  CHECK(*nlhe.solver.average_update == "sampled");
+  CHECK(nlhe.solver.average_interval == 10000);
   const std::string yaml = ToYaml(nlhe);
+  CHECK(yaml.find("average_update: sampled") != std::string::npos);
+  CHECK(yaml.find("average_interval: 10000") != std::string::npos);
   CHECK(yaml.find("discount_interval: 10m") != std::string::npos);
   CHECK(yaml.find("prune_start: 200m") != std::string::npos);
   CHECK(yaml.find("average: preflop") != std::string::npos);
@@ -192,16 +200,19 @@ TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR f
   CHECK(leduc.solver.prune_start->off());
   CHECK(*leduc.solver.average == "all");
   CHECK(leduc.solver.AverageStreets(2) == 2);
+  CHECK(*leduc.solver.average_update == "expected");
 
   const Config chosen = ParseConfig(
       "game:\n  name: nlhe\nsolver:\n  discount_interval: 1000\n  discount_stop: 5000\n  prune_start: off\n"
-      "  average: all\n  regret_floor: off\n",
+      "  average: all\n  regret_floor: off\n  average_update: expected\n  average_interval: 50\n",
       "c.yaml", {});
   CHECK(chosen.solver.discount_interval->unit == Interval::Unit::kIterations);
   CHECK(chosen.solver.discount_stop->value == 5000);
   CHECK(chosen.solver.prune_start->off());
   CHECK(chosen.solver.AverageStreets(4) == 4);
   CHECK(std::isinf(chosen.solver.regret_floor));
+  CHECK(*chosen.solver.average_update == "expected");
+  CHECK(chosen.solver.average_interval == 50);
   const Config again = ParseConfig(ToYaml(chosen), "resolved.yaml", {});
   CHECK(ToYaml(again) == ToYaml(chosen));
 }
