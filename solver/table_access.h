@@ -4,11 +4,11 @@
 //
 // DeltaAccess: the tables belong to someone else (the coordinator, in shared
 // memory) and may change underneath; the traversal reads them with relaxed
-// atomic loads and writes nothing there. Its own updates go to private dense
-// delta arrays, overlaid on every read, so that a batch sees its own regret
-// updates exactly as the serial solver would. The touched infosets are listed,
-// so the deltas can be emitted sparsely and cleared in time proportional to
-// what the batch touched. Applying a batch's deltas (base += delta, entry by
+// atomic loads and writes nothing there. Its own updates go to a private
+// sparse map of the infosets this batch touched, overlaid on every read, so
+// that a batch sees its own regret updates exactly as the serial solver
+// would; the deltas are emitted and cleared in time proportional to what the
+// batch touched. Applying a batch's deltas (base += delta, entry by
 // entry) gives the same bits whoever applies them: a one-worker run is
 // reproducible bit for bit against a serial run with the same batches.
 //
@@ -17,11 +17,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "solver/regret_matching.h"
@@ -82,21 +84,36 @@ class BasicDeltaAccess {
   // `base_regrets` (num_entries elements) is read with relaxed atomic loads;
   // strategy sums are kept for the first `strategy_entries` entries.
   BasicDeltaAccess(const R* base_regrets, std::uint64_t num_entries, std::uint64_t strategy_entries)
-      : base_(base_regrets), regret_delta_(num_entries, 0.0), strategy_delta_(strategy_entries, 0.0),
-        touched_(num_entries, 0) {}
+      : base_(base_regrets), strategy_entries_(strategy_entries) {
+    if (num_entries <= kDirectEntries) {
+      touched_.assign(num_entries, 0);
+      values_.assign(2 * num_entries, 0.0);
+    } else {
+      Rehash(kInitialSlots);
+    }
+  }
   BasicDeltaAccess(const R* base_regrets, std::uint64_t num_entries)
       : BasicDeltaAccess(base_regrets, num_entries, num_entries) {}
 
   void Regrets(std::uint64_t base, int n, double* out) const {
-    for (int a = 0; a < n; ++a) out[a] = LoadBase(base + a) + regret_delta_[base + a];
+    const std::uint32_t at = Find(base);
+    if (at == kAbsent) {
+      for (int a = 0; a < n; ++a) out[a] = LoadBase(base + a);
+      return;
+    }
+    const double* d = values_.data() + at;
+    for (int a = 0; a < n; ++a) out[a] = LoadBase(base + a) + d[a];
   }
   void AddRegrets(std::uint64_t base, int n, const double* delta) {
-    Touch(base, n);
-    for (int a = 0; a < n; ++a) regret_delta_[base + a] += delta[a];
+    const std::uint32_t at = Touch(base, n);  // may grow values_
+    double* d = values_.data() + at;
+    for (int a = 0; a < n; ++a) d[a] += delta[a];
   }
+  // Requires: base + n <= strategy_entries.
   void AddStrategy(std::uint64_t base, int n, const double* sigma) {
-    Touch(base, n);
-    for (int a = 0; a < n; ++a) strategy_delta_[base + a] += sigma[a];
+    const std::uint32_t at = Touch(base, n);  // may grow values_
+    double* d = values_.data() + at + n;
+    for (int a = 0; a < n; ++a) d[a] += sigma[a];
   }
 
   // Bytes EmitAndClear will write.
@@ -104,26 +121,98 @@ class BasicDeltaAccess {
     return blocks_.size() * sizeof(std::uint64_t) + touched_entries_ * sizeof(DeltaPair);
   }
   // Writes the touched infosets' deltas to `out` (EmitBytes() bytes, 8-byte
-  // aligned) in table order, clears them, and returns
-  // the bytes written.
+  // aligned) in table order, clears them, and returns the bytes written.
   std::uint64_t EmitAndClear(std::byte* out);
+  // Private memory now held (it grows to what the largest batch touched).
+  std::uint64_t HeldBytes() const {
+    return touched_.capacity() + slots_.capacity() * sizeof(Slot) +
+           values_.capacity() * sizeof(double) + blocks_.capacity() * sizeof(Block);
+  }
 
  private:
+  // A map from an infoset's first entry to its 2n deltas in values_ (n
+  // regret deltas, then n strategy-sum deltas): an open-addressing hash map
+  // (linear probing, at most half full) whose size follows what a batch
+  // touches, not the table, so that a worker's private memory stays small
+  // and cache-resident whatever the abstraction's size; or, for tables of
+  // at most kDirectEntries entries (Kuhn, Leduc, small abstractions), no map:
+  // the deltas of first entry e live at 2e, zero until touched, which is
+  // faster there (bench/delta_bench).
+  struct Slot {
+    std::uint64_t base;
+    std::uint32_t at;
+  };
+  struct Block {
+    std::uint64_t base;
+    std::uint32_t at;
+    std::uint32_t n;
+  };
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  static constexpr std::uint32_t kAbsent = ~std::uint32_t{0};
+  static constexpr std::uint64_t kInitialSlots = 1024;
+  static constexpr std::uint64_t kDirectEntries = std::uint64_t{1} << 18;  // 4 MiB of deltas
+
+  std::uint64_t SlotOf(std::uint64_t base) const { return (base * 0x9E3779B97F4A7C15ULL) >> shift_; }
+  std::uint32_t Find(std::uint64_t base) const {
+    if (!touched_.empty()) return static_cast<std::uint32_t>(2 * base);
+    for (std::uint64_t i = SlotOf(base);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.base == base) return s.at;
+      if (s.base == kEmpty) return kAbsent;
+    }
+  }
+  // The offset of base's deltas in values_, added (zeroed) on first touch.
+  std::uint32_t Touch(std::uint64_t base, int n) {
+    if (!touched_.empty()) {
+      const auto at = static_cast<std::uint32_t>(2 * base);
+      if (!touched_[base]) {
+        touched_[base] = 1;
+        blocks_.push_back({base, at, static_cast<std::uint32_t>(n)});
+        touched_entries_ += static_cast<std::uint64_t>(n);
+      }
+      return at;
+    }
+    return TouchHashed(base, n);
+  }
+  [[gnu::noinline]] std::uint32_t TouchHashed(std::uint64_t base, int n) {
+    std::uint64_t i = SlotOf(base);
+    for (;; i = (i + 1) & mask_) {
+      if (slots_[i].base == base) return slots_[i].at;
+      if (slots_[i].base == kEmpty) break;
+    }
+    if (values_.size() + 2 * static_cast<std::uint64_t>(n) >= kAbsent) {
+      throw std::length_error("DeltaAccess: a batch touched more than 2^32 deltas; use smaller batches");
+    }
+    const auto at = static_cast<std::uint32_t>(values_.size());
+    values_.resize(values_.size() + 2 * static_cast<std::size_t>(n), 0.0);
+    blocks_.push_back({base, at, static_cast<std::uint32_t>(n)});
+    touched_entries_ += static_cast<std::uint64_t>(n);
+    slots_[i] = {base, at};
+    if (2 * blocks_.size() > slots_.size()) Rehash(2 * slots_.size());
+    return at;
+  }
+  void Rehash(std::uint64_t size) {  // size: a power of two
+    slots_.assign(size, Slot{kEmpty, 0});
+    mask_ = size - 1;
+    shift_ = 64 - static_cast<int>(std::countr_zero(size));
+    for (const Block& b : blocks_) {
+      std::uint64_t i = SlotOf(b.base);
+      while (slots_[i].base != kEmpty) i = (i + 1) & mask_;
+      slots_[i] = {b.base, b.at};
+    }
+  }
   double LoadBase(std::uint64_t i) const {
     return RegretCodec<R>::Decode(std::atomic_ref<const R>(base_[i]).load(std::memory_order_relaxed));
   }
-  void Touch(std::uint64_t base, int n) {
-    if (touched_[base]) return;
-    touched_[base] = static_cast<std::uint8_t>(n);
-    blocks_.push_back(base);
-    touched_entries_ += static_cast<std::uint64_t>(n);
-  }
 
   const R* base_;
-  std::vector<double> regret_delta_;
-  std::vector<double> strategy_delta_;
-  std::vector<std::uint8_t> touched_;  // at an infoset's first entry: its action count, or 0
-  std::vector<std::uint64_t> blocks_;  // first entries of the touched infosets
+  std::uint64_t strategy_entries_;
+  std::vector<std::uint8_t> touched_;  // small tables: per first entry, touched in this batch
+  std::vector<Slot> slots_;            // large tables: the hash map
+  std::uint64_t mask_ = 0;
+  int shift_ = 64;
+  std::vector<double> values_;
+  std::vector<Block> blocks_;  // the touched infosets, in touch order
   std::uint64_t touched_entries_ = 0;
 };
 
@@ -134,25 +223,29 @@ std::uint64_t BasicDeltaAccess<R>::EmitAndClear(std::byte* out) {
   std::byte* p = out;
   // In table order, so that the single writer writes each cache line once,
   // in one go, while readers keep reading around it.
-  std::sort(blocks_.begin(), blocks_.end());
-  for (std::uint64_t base : blocks_) {
-    const int n = touched_[base];
-    const std::uint64_t header = base << 8 | static_cast<std::uint64_t>(n);
+  std::sort(blocks_.begin(), blocks_.end(), [](const Block& a, const Block& b) { return a.base < b.base; });
+  for (const Block& b : blocks_) {
+    const std::uint64_t header = b.base << 8 | b.n;
     std::memcpy(p, &header, sizeof(header));
     p += sizeof(header);
-    for (int a = 0; a < n; ++a) {
-      const std::uint64_t e = base + static_cast<std::uint64_t>(a);
-      const bool has_strategy = e < strategy_delta_.size();
-      const DeltaPair pair{static_cast<float>(regret_delta_[e]),
-                           has_strategy ? static_cast<float>(strategy_delta_[e]) : 0.0f};
+    const double* d = values_.data() + b.at;
+    for (std::uint32_t a = 0; a < b.n; ++a) {
+      const bool has_strategy = b.base + a < strategy_entries_;
+      const DeltaPair pair{static_cast<float>(d[a]), has_strategy ? static_cast<float>(d[b.n + a]) : 0.0f};
       std::memcpy(p, &pair, sizeof(pair));
       p += sizeof(pair);
-      regret_delta_[e] = 0.0;
-      if (has_strategy) strategy_delta_[e] = 0.0;
     }
-    touched_[base] = 0;
+    if (!touched_.empty()) {
+      touched_[b.base] = 0;
+      std::fill_n(values_.data() + b.at, 2 * b.n, 0.0);
+    } else {
+      std::uint64_t i = SlotOf(b.base);
+      while (slots_[i].base != b.base) i = (i + 1) & mask_;
+      slots_[i].base = kEmpty;  // every key goes, so no tombstones are needed
+    }
   }
   blocks_.clear();
+  if (touched_.empty()) values_.clear();
   touched_entries_ = 0;
   return static_cast<std::uint64_t>(p - out);
 }
