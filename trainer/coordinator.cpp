@@ -579,7 +579,8 @@ void CoordinatorBase::WriteMetrics(bool final, std::optional<double> exploitabil
                        {"iterations", c.iterations_done.load()},
                        {"batches", c.batches_done.load()},
                        {"put_waits", c.put.put_waits.load()},
-                       {"put_timeouts", c.put.put_timeouts.load()}});
+                       {"put_timeouts", c.put.put_timeouts.load()},
+                       {"private_bytes", pids_[w] > 0 ? PrivateResidentBytes(pid) : 0}});
     depths.push_back(kTaskQueueCapacity - tasks_[w].WriteAvailable());
     result_depths.push_back(results_[w].ReadAvailable());
   }

@@ -14,6 +14,9 @@ namespace bp::trainer {
 double ProcessCpuSeconds(pid_t pid);
 // Resident set size of this process in bytes.
 std::uint64_t ResidentBytes();
+// Private (anonymous) resident memory of `pid` in bytes, the shared segment
+// not included; 0 if it is gone.
+std::uint64_t PrivateResidentBytes(pid_t pid);
 // Cores available to this process: the affinity mask, capped by a cgroup
 // (v2 cpu.max or v1 cfs quota) if one is set; at least 1.
 int AvailableCores();

@@ -225,6 +225,19 @@ TEST_CASE("SIGINT and SIGTERM: the run applies what arrived, checkpoints, and ex
   const auto rows = Metrics(dir);
   CHECK(rows.back()["stop_reason"] == "signal");
   CheckAccounting(rows.back());
+  // Every live interval describes both workers, their private memory included.
+  for (const auto& row : rows) {
+    if (row.value("final", false)) continue;
+    REQUIRE(row["workers"].size() == 2);
+    for (const auto& w : row["workers"]) {
+      CHECK(w["pid"].get<int>() > 0);
+      CHECK(w["cpu_pct"].get<double>() >= 0);
+      CHECK(w["private_bytes"].get<std::uint64_t>() > 0);
+      CHECK(w.contains("put_waits"));
+      CHECK(w.contains("put_timeouts"));
+    }
+    CHECK(row["rss_bytes"].get<std::uint64_t>() > 0);
+  }
   REQUIRE(!trainer::ListCheckpoints(dir / "checkpoints").empty());
   const auto ckpt = trainer::ReadCheckpoint(trainer::ListCheckpoints(dir / "checkpoints").front());
   CHECK(ckpt.iterations == rows.back()["iterations"].get<std::uint64_t>());
