@@ -170,7 +170,7 @@ Row Compare(const std::string& name, const G& game, const trainer::Config& confi
     for (const Sample& s : v) x.push_back(s.*field);
     return trainer::Median(x);
   };
-  Row row{name, layout.num_entries(), batch};
+  Row row{name, layout.num_entries(), batch, {}, {}};
   for (auto [out, in] : {std::pair{&row.dense, &dense}, std::pair{&row.sparse, &sparse}}) {
     out->iterations_per_s = median(*in, &Sample::iterations_per_s);
     out->held_bytes = median(*in, &Sample::held_bytes);

@@ -9,6 +9,9 @@
 //                             seed and sampling, over --count-iterations)
 //   bytes per infoset-action  the shared segment (tables and delta slabs) /
 //                             table entries
+//   worker anon RSS           a worker's anonymous resident memory (its
+//                             deltas, and copy-on-write pages of the bucket
+//                             table it reads), median after warm-up
 // The configs' bucket files must exist (build_buckets makes them).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -44,7 +47,8 @@ using bp::trainer::Median;
 // (each reads its regrets once).
 class CountingAccess {
  public:
-  CountingAccess(solver::TableView tables, std::uint64_t* visits) : direct_(tables), visits_(visits) {}
+  using Regret = solver::RegretOf<abstraction::NlheGame>;
+  CountingAccess(solver::BasicTableView<Regret> tables, std::uint64_t* visits) : direct_(tables), visits_(visits) {}
   void Regrets(std::uint64_t base, int n, double* out) {
     ++*visits_;
     direct_.Regrets(base, n, out);
@@ -53,7 +57,7 @@ class CountingAccess {
   void AddStrategy(std::uint64_t base, int n, const double* sigma) { direct_.AddStrategy(base, n, sigma); }
 
  private:
-  solver::DirectAccess direct_;
+  solver::BasicDirectAccess<Regret> direct_;
   std::uint64_t* visits_;
 };
 
@@ -64,6 +68,7 @@ struct Row {
   double nodes_per_s = 0;
   double bytes_per_infoset_action = 0;
   double median_worker_cpu = 0;
+  double worker_anon_mib = 0;
 };
 
 // Decision nodes visited per iteration, and table entries, of a config.
@@ -73,7 +78,7 @@ std::pair<double, std::uint64_t> NodesPerIteration(const std::string& config_pat
   const abstraction::HandEvaluator evaluator;
   const abstraction::NlheGame game(trainer::TableOf(config), config.betting, buckets, evaluator);
   const solver::TableLayout layout(game);
-  solver::Tables tables(layout.num_entries());
+  solver::BasicTables<CountingAccess::Regret> tables(layout.num_entries());
   std::uint64_t visits = 0;
   solver::ExternalSampling<abstraction::NlheGame, CountingAccess> es(game, layout,
                                                                       CountingAccess(tables.View(), &visits), 1);
@@ -101,13 +106,18 @@ Row Measure(const std::string& name, const std::string& config_path, int workers
                                          (dir / "train.log").string()));
   }
   Row r{name, workers};
-  std::vector<double> rates, cpu;
+  std::vector<double> rates, cpu, anon;
   std::ifstream in(dir / "metrics.jsonl");
   for (std::string line; std::getline(in, line);) {
     const auto row = nlohmann::json::parse(line);
     if (row.value("final", false) || row["t"].get<double>() <= 3) continue;
     rates.push_back(row["iterations_per_s"].get<double>());
-    for (const auto& wk : row["workers"]) cpu.push_back(wk["cpu_pct"].get<double>());
+    double held = 0;
+    for (const auto& wk : row["workers"]) {
+      cpu.push_back(wk["cpu_pct"].get<double>());
+      held += wk.value("anon_rss_bytes", 0.0);
+    }
+    anon.push_back(held);
   }
   r.iterations_per_s = Median(rates);
   r.nodes_per_s = r.iterations_per_s * nodes_per_iteration;
@@ -118,6 +128,7 @@ Row Measure(const std::string& name, const std::string& config_path, int workers
     std::smatch m;
     if (std::regex_search(line, m, segment)) r.bytes_per_infoset_action = std::stod(m[1]) * 1048576.0 / static_cast<double>(entries);
   }
+  r.worker_anon_mib = Median(anon) / 1048576.0 / workers;
   fs::remove_all(dir);
   return r;
 }
@@ -156,12 +167,12 @@ int main(int argc, char** argv) {
     }
     fmt::print("nlhe_bench: train_blueprint, {} s per run, medians after 3 s\n", seconds);
     fmt::print("machine: {}\n", bench::MachineDescription());
-    fmt::print("{:<12} {:>8} {:>14} {:>16} {:>14} {:>12} {:>18}\n", "config", "workers", "iterations/s",
-               "it/s per worker", "nodes/s", "worker cpu", "bytes/infoset-act");
+    fmt::print("{:<12} {:>8} {:>14} {:>16} {:>14} {:>12} {:>19} {:>18}\n", "config", "workers", "iterations/s",
+               "it/s per worker", "nodes/s", "worker cpu", "worker anon RSS MiB", "bytes/infoset-act");
     for (const Row& r : rows) {
-      fmt::print("{:<12} {:>8} {:>14.0f} {:>16.0f} {:>14.0f} {:>11.0f}% {:>18.1f}\n", r.config, r.workers,
+      fmt::print("{:<12} {:>8} {:>14.0f} {:>16.0f} {:>14.0f} {:>11.0f}% {:>19.1f} {:>18.1f}\n", r.config, r.workers,
                  r.iterations_per_s, r.iterations_per_s / r.workers, r.nodes_per_s, r.median_worker_cpu,
-                 r.bytes_per_infoset_action);
+                 r.worker_anon_mib, r.bytes_per_infoset_action);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -123,6 +123,14 @@ class BasicDeltaAccess {
   // Writes the touched infosets' deltas to `out` (EmitBytes() bytes, 8-byte
   // aligned) in table order, clears them, and returns the bytes written.
   std::uint64_t EmitAndClear(std::byte* out);
+  // An upper bound on HeldBytes for batches whose emitted deltas take at
+  // most `batch_bytes` (solver/delta_bound.h): a record is at least 16
+  // bytes, and each of its entries costs 16 bytes of values and its
+  // infoset 48 bytes of map and list, doubled for the vectors' growth.
+  static std::uint64_t MaxHeldBytes(std::uint64_t num_entries, std::uint64_t batch_bytes) {
+    if (num_entries <= kDirectEntries) return num_entries * 17 + 2 * 16 * num_entries;
+    return 2 * (batch_bytes / 8 * 16 + batch_bytes / 16 * 48) + kInitialSlots * sizeof(Slot);
+  }
   // Private memory now held (it grows to what the largest batch touched).
   std::uint64_t HeldBytes() const {
     return touched_.capacity() + slots_.capacity() * sizeof(Slot) +

@@ -120,9 +120,10 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   const std::uint64_t regret_bytes = regrets_int32_ ? sizeof(std::int32_t) : sizeof(double);
   layout.Add("regrets", entries * regret_bytes);
   layout.Add("strategy", strategy_entries * sizeof(double));
-  // Each worker also keeps private deltas over the whole table (a double and
-  // a byte per entry, and a double per strategy entry).
-  const std::uint64_t private_bytes = static_cast<std::uint64_t>(workers_) * (entries * 9 + strategy_entries * 8);
+  // Each worker also keeps a batch's deltas privately (a sparse map sized by
+  // what a batch can touch).
+  const std::uint64_t private_bytes =
+      static_cast<std::uint64_t>(workers_) * solver::DeltaAccess::MaxHeldBytes(entries, std::min(whole_table, per_batch));
   const std::uint64_t available = AvailableMemoryBytes();
   if (layout.total_size() + private_bytes > available) {
     throw std::runtime_error(fmt::format(
@@ -580,7 +581,7 @@ void CoordinatorBase::WriteMetrics(bool final, std::optional<double> exploitabil
                        {"batches", c.batches_done.load()},
                        {"put_waits", c.put.put_waits.load()},
                        {"put_timeouts", c.put.put_timeouts.load()},
-                       {"private_bytes", pids_[w] > 0 ? PrivateResidentBytes(pid) : 0}});
+                       {"anon_rss_bytes", pids_[w] > 0 ? AnonResidentBytes(pid) : 0}});
     depths.push_back(kTaskQueueCapacity - tasks_[w].WriteAvailable());
     result_depths.push_back(results_[w].ReadAvailable());
   }

@@ -14,9 +14,10 @@ namespace bp::trainer {
 double ProcessCpuSeconds(pid_t pid);
 // Resident set size of this process in bytes.
 std::uint64_t ResidentBytes();
-// Private (anonymous) resident memory of `pid` in bytes, the shared segment
-// not included; 0 if it is gone.
-std::uint64_t PrivateResidentBytes(pid_t pid);
+// Anonymous resident memory of `pid` in bytes (RssAnon: its private memory,
+// and copy-on-write pages it still shares with its parent; the shared
+// segment is not included); 0 if it is gone.
+std::uint64_t AnonResidentBytes(pid_t pid);
 // Cores available to this process: the affinity mask, capped by a cgroup
 // (v2 cpu.max or v1 cfs quota) if one is set; at least 1.
 int AvailableCores();

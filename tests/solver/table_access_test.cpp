@@ -83,6 +83,7 @@ void CheckBatches(const std::uint64_t kEntries, const std::uint64_t kStrategyEnt
     std::uint64_t entries = 0;
     for (const auto& [first, e] : expected) entries += static_cast<std::uint64_t>(e.n);
     REQUIRE(access.EmitBytes() == expected.size() * 8 + entries * sizeof(DeltaPair));
+    CHECK(access.HeldBytes() <= DeltaAccess::MaxHeldBytes(kEntries, access.EmitBytes()));
     std::vector<std::byte> slab(access.EmitBytes());
     REQUIRE(access.EmitAndClear(slab.data()) == slab.size());
     const auto got = Decode(slab);
@@ -118,6 +119,7 @@ TEST_CASE("deltas of a large table: a hash map overlaid on reads, emitted in tab
   const double delta[4] = {1, 2, 3, 4};
   for (std::uint64_t i = 0; i < 1000; ++i) access.AddRegrets(i * 4096, 4, delta);
   CHECK(access.HeldBytes() < 256 * 1024);
+  CHECK(access.HeldBytes() <= DeltaAccess::MaxHeldBytes(base.size(), access.EmitBytes()));
 }
 
 TEST_CASE("deltas of a small table: at fixed places, overlaid on reads, emitted in table order, cleared") {

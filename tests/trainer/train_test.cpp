@@ -225,14 +225,14 @@ TEST_CASE("SIGINT and SIGTERM: the run applies what arrived, checkpoints, and ex
   const auto rows = Metrics(dir);
   CHECK(rows.back()["stop_reason"] == "signal");
   CheckAccounting(rows.back());
-  // Every live interval describes both workers, their private memory included.
+  // Every live interval describes both workers, their memory included.
   for (const auto& row : rows) {
     if (row.value("final", false)) continue;
     REQUIRE(row["workers"].size() == 2);
     for (const auto& w : row["workers"]) {
       CHECK(w["pid"].get<int>() > 0);
       CHECK(w["cpu_pct"].get<double>() >= 0);
-      CHECK(w["private_bytes"].get<std::uint64_t>() > 0);
+      CHECK(w["anon_rss_bytes"].get<std::uint64_t>() > 0);
       CHECK(w.contains("put_waits"));
       CHECK(w.contains("put_timeouts"));
     }
