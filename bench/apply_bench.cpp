@@ -23,9 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "abstraction/bucket_file.h"
-#include "abstraction/leduc.h"
-#include "abstraction/nlhe_game.h"
+#include "bench/games.h"
 #include "bench/machine.h"
 #include "solver/external_sampling.h"
 #include "solver/table_access.h"
@@ -182,16 +180,7 @@ int main(int argc, char** argv) {
     std::vector<Row> rows;
     for (const std::string& name : configs) {
       const trainer::Config config = trainer::LoadConfig(std::string(CONFIG_DIR) + "/" + name + ".yaml", {});
-      if (config.game.name == "leduc") {
-        rows.push_back(Measure(name, abstraction::LeducHoldem(), config, batches, reps));
-      } else if (config.game.name == "nlhe") {
-        const auto buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
-        const abstraction::HandEvaluator evaluator;
-        const abstraction::NlheGame game(trainer::TableOf(config), config.betting, buckets, evaluator);
-        rows.push_back(Measure(name, game, config, batches, reps));
-      } else {
-        throw std::runtime_error(fmt::format("{}: game {} is not benchmarked here", name, config.game.name));
-      }
+      rows.push_back(bench::WithGame(config, [&](const auto& game) { return Measure(name, game, config, batches, reps); }));
     }
     if (json) {
       for (const Row& r : rows) {

@@ -22,9 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "abstraction/bucket_file.h"
-#include "abstraction/leduc.h"
-#include "abstraction/nlhe_game.h"
+#include "bench/games.h"
 #include "bench/machine.h"
 #include "solver/delta_bound.h"
 #include "solver/external_sampling.h"
@@ -153,10 +151,10 @@ Row Compare(const std::string& name, const G& game, const trainer::Config& confi
   }
   const std::uint64_t batch = config.run.batch_size;
   const std::uint64_t every = options.sampled_average_interval;
-  const std::uint64_t updates = every > 0 ? (batch + every - 1) / every : 0;
   const std::uint64_t per_update = every > 0 ? solver::MaxStrategyUpdateBytes(game, options.average_streets) : 0;
-  const std::uint64_t bound = std::min(solver::MaxDeltaBytes(layout.num_infosets(), layout.num_entries()),
-                                       batch * solver::MaxDeltaBytesPerIteration(game) + updates * per_update);
+  const std::uint64_t bound =
+      std::min(solver::MaxDeltaBytes(layout.num_infosets(), layout.num_entries()),
+               solver::MaxDeltaBytesPerBatch(batch, solver::MaxDeltaBytesPerIteration(game), per_update, every));
   std::vector<std::byte> slab(bound);
   std::vector<Sample> dense, sparse;
   for (int r = 0; r < reps; ++r) {
@@ -198,16 +196,7 @@ int main(int argc, char** argv) {
     std::vector<Row> rows;
     for (const std::string& name : configs) {
       const trainer::Config config = trainer::LoadConfig(std::string(CONFIG_DIR) + "/" + name + ".yaml", {});
-      if (config.game.name == "leduc") {
-        rows.push_back(Compare(name, abstraction::LeducHoldem(), config, warm, seconds, reps));
-      } else if (config.game.name == "nlhe") {
-        const auto buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
-        const abstraction::HandEvaluator evaluator;
-        const abstraction::NlheGame game(trainer::TableOf(config), config.betting, buckets, evaluator);
-        rows.push_back(Compare(name, game, config, warm, seconds, reps));
-      } else {
-        throw std::runtime_error(fmt::format("{}: game {} is not benchmarked here", name, config.game.name));
-      }
+      rows.push_back(bench::WithGame(config, [&](const auto& game) { return Compare(name, game, config, warm, seconds, reps); }));
     }
     if (json) {
       for (const Row& r : rows) {

@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "abstraction/bucket_file.h"
 #include "abstraction/nlhe_game.h"
+#include "bench/games.h"
 #include "bench/machine.h"
 #include "solver/external_sampling.h"
 #include "solver/table_access.h"
@@ -73,17 +73,16 @@ struct Row {
 
 // Decision nodes visited per iteration, and table entries, of a config.
 std::pair<double, std::uint64_t> NodesPerIteration(const std::string& config_path, std::uint64_t iterations) {
-  const trainer::Config config = trainer::LoadConfig(config_path, {});
-  const abstraction::BucketFile buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
-  const abstraction::HandEvaluator evaluator;
-  const abstraction::NlheGame game(trainer::TableOf(config), config.betting, buckets, evaluator);
-  const solver::TableLayout layout(game);
-  solver::BasicTables<CountingAccess::Regret> tables(layout.num_entries());
-  std::uint64_t visits = 0;
-  solver::ExternalSampling<abstraction::NlheGame, CountingAccess> es(game, layout,
-                                                                      CountingAccess(tables.View(), &visits), 1);
-  es.Iterate(iterations);
-  return {static_cast<double>(visits) / static_cast<double>(iterations), layout.num_entries()};
+  return bench::WithNlheGame(trainer::LoadConfig(config_path, {}), [&](const abstraction::NlheGame& game) {
+    const solver::TableLayout layout(game);
+    solver::BasicTables<CountingAccess::Regret> tables(layout.num_entries());
+    std::uint64_t visits = 0;
+    solver::ExternalSampling<abstraction::NlheGame, CountingAccess> es(game, layout,
+                                                                        CountingAccess(tables.View(), &visits), 1);
+    es.Iterate(iterations);
+    return std::pair<double, std::uint64_t>{static_cast<double>(visits) / static_cast<double>(iterations),
+                                            layout.num_entries()};
+  });
 }
 
 Row Measure(const std::string& name, const std::string& config_path, int workers, double seconds,

@@ -21,8 +21,12 @@
 
 namespace bp::solver {
 
-template <Game G>
-std::uint64_t MaxDeltaBytesPerIteration(const G& game) {
+// Sums over players p of a bottom-up value at the root:
+//   V_p(node) = 0                                     if zero_at(node)
+//   V_p(node) = own(node, p, n) + (follow_all(node, p) ? sum : max) of V_p(child)
+// computed without recursion (trees can be deep), each node once per player.
+template <Game G, class ZeroAt, class Own, class FollowAll>
+std::uint64_t SumOverPlayersBottomUp(const G& game, ZeroAt zero_at, Own own, FollowAll follow_all) {
   std::uint64_t total = 0;
   std::vector<std::uint64_t> memo(game.NumNodes());
   std::vector<char> done(game.NumNodes());
@@ -34,7 +38,7 @@ std::uint64_t MaxDeltaBytesPerIteration(const G& game) {
       const auto [node, expanded] = stack.back();
       stack.pop_back();
       if (done[node]) continue;
-      if (game.IsTerminal(node)) {
+      if (zero_at(node)) {
         memo[node] = 0;
         done[node] = 1;
         continue;
@@ -48,17 +52,30 @@ std::uint64_t MaxDeltaBytesPerIteration(const G& game) {
         }
         continue;
       }
+      const bool all = follow_all(node, p);
       std::uint64_t below = 0;
       for (int a = 0; a < n; ++a) {
         const std::uint64_t w = memo[game.Child(node, a)];
-        below = game.Player(node) == p ? below + w : std::max(below, w);
+        below = all ? below + w : std::max(below, w);
       }
-      memo[node] = sizeof(std::uint64_t) + static_cast<std::uint64_t>(n) * sizeof(DeltaPair) + below;
+      memo[node] = own(node, p, n) + below;
       done[node] = 1;
     }
     total += memo[game.Root()];
   }
   return total;
+}
+
+// The bytes one touched infoset of n actions takes in a slab.
+inline std::uint64_t RecordBytes(int n) {
+  return sizeof(std::uint64_t) + static_cast<std::uint64_t>(n) * sizeof(DeltaPair);
+}
+
+template <Game G>
+std::uint64_t MaxDeltaBytesPerIteration(const G& game) {
+  return SumOverPlayersBottomUp(
+      game, [&](NodeId node) { return game.IsTerminal(node); }, [](NodeId, int, int n) { return RecordBytes(n); },
+      [&](NodeId node, int p) { return game.Player(node) == p; });
 }
 
 // An upper bound on the bytes one sampled strategy update (external_sampling.h:
@@ -70,43 +87,20 @@ std::uint64_t MaxDeltaBytesPerIteration(const G& game) {
 // summed over p.
 template <Game G>
 std::uint64_t MaxStrategyUpdateBytes(const G& game, int average_streets) {
-  std::uint64_t total = 0;
-  std::vector<std::uint64_t> memo(game.NumNodes());
-  std::vector<char> done(game.NumNodes());
-  for (int p = 0; p < game.NumPlayers(); ++p) {
-    std::fill(done.begin(), done.end(), 0);
-    std::vector<std::pair<NodeId, bool>> stack{{game.Root(), false}};
-    while (!stack.empty()) {
-      const auto [node, expanded] = stack.back();
-      stack.pop_back();
-      if (done[node]) continue;
-      if (game.IsTerminal(node) || game.Street(node) >= average_streets) {
-        memo[node] = 0;
-        done[node] = 1;
-        continue;
-      }
-      const int n = game.NumActions(node);
-      if (!expanded) {
-        stack.push_back({node, true});
-        for (int a = 0; a < n; ++a) {
-          const NodeId child = game.Child(node, a);
-          if (!done[child]) stack.push_back({child, false});
-        }
-        continue;
-      }
-      std::uint64_t below = 0;
-      for (int a = 0; a < n; ++a) {
-        const std::uint64_t w = memo[game.Child(node, a)];
-        below = game.Player(node) == p ? std::max(below, w) : below + w;
-      }
-      memo[node] = (game.Player(node) == p ? sizeof(std::uint64_t) + static_cast<std::uint64_t>(n) * sizeof(DeltaPair)
-                                           : 0) +
-                   below;
-      done[node] = 1;
-    }
-    total += memo[game.Root()];
-  }
-  return total;
+  return SumOverPlayersBottomUp(
+      game, [&](NodeId node) { return game.IsTerminal(node) || game.Street(node) >= average_streets; },
+      [&](NodeId node, int p, int n) { return game.Player(node) == p ? RecordBytes(n) : 0; },
+      [&](NodeId node, int p) { return game.Player(node) != p; });
+}
+
+// The bytes a batch of `iterations` can emit: the per-iteration bound each
+// iteration, and, with sampled strategy updates every `update_interval`
+// iterations (0: none), one update's bound for each multiple of the interval
+// the batch can contain, ceil(iterations / interval).
+inline std::uint64_t MaxDeltaBytesPerBatch(std::uint64_t iterations, std::uint64_t per_iteration,
+                                           std::uint64_t per_update, std::uint64_t update_interval) {
+  const std::uint64_t updates = update_interval > 0 ? (iterations + update_interval - 1) / update_interval : 0;
+  return iterations * per_iteration + updates * per_update;
 }
 
 }  // namespace bp::solver

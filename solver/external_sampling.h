@@ -125,17 +125,25 @@ class ExternalSampling {
     return game_.IsTerminal(node) ? game_.Utility(deal, node, traverser) : Traverse(node, traverser, deal);
   }
 
+  // The first entry of `player`'s infoset at `node` (n actions, on `street`),
+  // its regrets and its current strategy (regret matching).
+  std::uint64_t CurrentStrategy(NodeId node, int player, int n, int street, const Deal& deal, double* regrets,
+                                double* sigma) {
+    const std::uint64_t base =
+        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, street)) * n;
+    access_.Regrets(base, n, regrets);
+    RegretMatching(regrets, n, sigma);
+    return base;
+  }
+
   // Requires: `node` is a decision node.
   double Traverse(NodeId node, int traverser, const Deal& deal) {
     const int player = game_.Player(node);
     const int n = game_.NumActions(node);
     const int street = game_.Street(node);
-    const std::uint64_t base =
-        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, street)) * n;
     double regrets[kMaxActions];
     double sigma[kMaxActions];
-    access_.Regrets(base, n, regrets);
-    RegretMatching(regrets, n, sigma);
+    const std::uint64_t base = CurrentStrategy(node, player, n, street, deal, regrets, sigma);
 
     if (player == traverser) {
       double values[kMaxActions];
@@ -176,12 +184,9 @@ class ExternalSampling {
       for (int a = 0; a < n; ++a) UpdateStrategy(game_.Child(node, a), player, deal);
       return;
     }
-    const std::uint64_t base =
-        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, street)) * n;
     double regrets[kMaxActions];
     double sigma[kMaxActions];
-    access_.Regrets(base, n, regrets);
-    RegretMatching(regrets, n, sigma);
+    const std::uint64_t base = CurrentStrategy(node, player, n, street, deal, regrets, sigma);
     const int chosen = SampleIndex(sigma, n, rng_.UniformDouble());
     double count[kMaxActions] = {};
     count[chosen] = 1.0;

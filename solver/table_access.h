@@ -124,11 +124,13 @@ class BasicDeltaAccess {
   // aligned) in table order, clears them, and returns the bytes written.
   std::uint64_t EmitAndClear(std::byte* out);
   // An upper bound on HeldBytes for batches whose emitted deltas take at
-  // most `batch_bytes` (solver/delta_bound.h): a record is at least 16
-  // bytes, and each of its entries costs 16 bytes of values and its
-  // infoset 48 bytes of map and list, doubled for the vectors' growth.
+  // most `batch_bytes` (solver/delta_bound.h). Small tables: 17 bytes per
+  // entry (a flag and two deltas) and a 16-byte list item per infoset at
+  // most one per entry, doubled for the list's growth. Large tables: a
+  // record is at least 16 bytes, and each of its entries costs 16 bytes of
+  // values and its infoset 48 bytes of map and list, doubled for growth.
   static std::uint64_t MaxHeldBytes(std::uint64_t num_entries, std::uint64_t batch_bytes) {
-    if (num_entries <= kDirectEntries) return num_entries * 17 + 2 * 16 * num_entries;
+    if (num_entries <= kDirectEntries) return num_entries * 17 + 2 * sizeof(Block) * num_entries;
     return 2 * (batch_bytes / 8 * 16 + batch_bytes / 16 * 48) + kInitialSlots * sizeof(Slot);
   }
   // Private memory now held (it grows to what the largest batch touched).

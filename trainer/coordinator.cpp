@@ -13,6 +13,7 @@
 #include <fstream>
 #include <type_traits>
 
+#include "solver/delta_bound.h"
 #include "solver/table_access.h"
 #include "trainer/proc_stats.h"
 #include "trainer/snapshot.h"
@@ -99,11 +100,9 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   if (resume_) {
     for (const auto& p : resume_->pending) largest_batch = std::max(largest_batch, p.count);
   }
-  // A batch of k iterations holds at most ceil(k / interval) sampled strategy updates.
-  const std::uint64_t updates = config_.solver.average_update == "sampled"
-                                    ? (largest_batch + config_.solver.average_interval - 1) / config_.solver.average_interval
-                                    : 0;
-  const std::uint64_t per_batch = largest_batch * per_iteration_bytes + updates * per_update_bytes;
+  const std::uint64_t per_batch = solver::MaxDeltaBytesPerBatch(
+      largest_batch, per_iteration_bytes, per_update_bytes,
+      config_.solver.average_update == "sampled" ? config_.solver.average_interval : 0);
   const std::uint64_t slab_bytes = (std::min(whole_table, per_batch) + 63) / 64 * 64;
   log_.Info("delta slabs of {:.1f} MiB ({}), {} per worker", slab_bytes / 1048576.0,
             per_batch < whole_table ? fmt::format("a batch of {} iterations touches at most {:.1f} KiB per iteration",

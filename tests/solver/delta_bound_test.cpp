@@ -48,6 +48,8 @@ TEST_CASE("delta bound: exact on push/fold; never exceeded by Leduc batches, and
     es.access().EmitAndClear(slab.data());
   }
 
+  CHECK(solver::MaxDeltaBytesPerBatch(5, 10, 7, 3) == 5 * 10 + 2 * 7);  // 5 iterations hold at most 2 multiples of 3
+  CHECK(solver::MaxDeltaBytesPerBatch(5, 10, 7, 0) == 5 * 10);
   // Sampled strategy updates (one per player every k-th iteration) stay
   // within k-iteration batches' bound plus ceil(k / interval) update bounds.
   solver::SamplingOptions sampled;
@@ -59,7 +61,7 @@ TEST_CASE("delta bound: exact on push/fold; never exceeded by Leduc batches, and
       leduc, layout, solver::DeltaAccess(tables.View().regrets.data(), layout.num_entries()), 4, sampled);
   for (int trial = 0; trial < 2000; ++trial) {
     counts.Iterate(5);
-    REQUIRE(counts.access().EmitBytes() <= 5 * bound + 2 * update);
+    REQUIRE(counts.access().EmitBytes() <= solver::MaxDeltaBytesPerBatch(5, bound, update, 3));
     counts.access().EmitAndClear(slab.data());
   }
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -31,8 +32,8 @@ struct Solved {
   TableLayout layout{game};
   Tables tables{layout.num_entries()};
 
-  explicit Solved(std::uint64_t iterations, std::uint64_t seed = 1) {
-    ExternalSampling solver(game, layout, tables.View(), seed);
+  explicit Solved(std::uint64_t iterations, std::uint64_t seed = 1, bp::solver::SamplingOptions options = {}) {
+    ExternalSampling solver(game, layout, tables.View(), seed, options);
     solver.Iterate(iterations);
   }
   TabularPolicy Average() const { return TabularPolicy::Average(layout, tables.strategy_sum()); }
@@ -317,30 +318,14 @@ TEST_CASE("sampled strategy counts: whole counts, every k-th global iteration, a
 TEST_CASE("sampled strategy counts converge on Kuhn and Leduc") {
   bp::solver::SamplingOptions options;
   options.sampled_average_interval = 1;
-  {
-    KuhnPoker game;
-    TableLayout layout(game);
-    Tables tables(layout.num_entries());
-    ExternalSampling solver(game, layout, tables.View(), 21, options);
-    solver.Iterate(1000000);
-    ExactEvaluator eval(game, layout);
-    const auto policy = TabularPolicy::Average(layout, tables.strategy_sum());
+  const auto check = [](const auto& s, const std::string& name, double bound, double value, double value_tolerance) {
+    ExactEvaluator eval(s.game, s.layout);
+    const auto policy = s.Average();
     const double exploitability = eval.Exploitability(policy);
-    MESSAGE("Kuhn exploitability with sampled counts after 10^6 iterations: ", exploitability);
-    CHECK(exploitability <= 0.005);
-    CHECK(std::abs(eval.ExpectedValues(policy)[0] - (-1.0 / 18)) <= 0.005);
-  }
-  {
-    LeducHoldem game;
-    TableLayout layout(game);
-    Tables tables(layout.num_entries());
-    ExternalSampling solver(game, layout, tables.View(), 22, options);
-    solver.Iterate(1000000);
-    ExactEvaluator eval(game, layout);
-    const auto policy = TabularPolicy::Average(layout, tables.strategy_sum());
-    const double exploitability = eval.Exploitability(policy);
-    MESSAGE("Leduc exploitability with sampled counts after 10^6 iterations: ", exploitability);
-    CHECK(exploitability <= 0.03);
-    CHECK(std::abs(eval.ExpectedValues(policy)[0] - (-0.0856064)) <= 0.01);
-  }
+    MESSAGE(name, " exploitability with sampled counts after 10^6 iterations: ", exploitability);
+    CHECK(exploitability <= bound);
+    CHECK(std::abs(eval.ExpectedValues(policy)[0] - value) <= value_tolerance);
+  };
+  check(Solved<KuhnPoker>(1000000, 21, options), "Kuhn", 0.005, -1.0 / 18, 0.005);
+  check(Solved<LeducHoldem>(1000000, 22, options), "Leduc", 0.03, -0.0856064, 0.01);
 }
