@@ -193,6 +193,9 @@ const YamlSchema<Config>& Schema() {
                  [](const Config& c) { return FormatSeconds(c.run.put_timeout_s); }});
     f.push_back({"run.pin_workers", [](const std::string& s, Config& c) { c.run.pin_workers = ParseBool(s); },
                  [](const Config& c) { return std::string(c.run.pin_workers ? "true" : "false"); }});
+    f.push_back({"run.coordinator_cpu",
+                 [](const std::string& s, Config& c) { c.run.coordinator_cpu = ParseEnum(s, {"auto", "follow", "free"}); },
+                 [](const Config& c) { return c.run.coordinator_cpu; }});
     f.push_back({"run.deterministic", [](const std::string& s, Config& c) { c.run.deterministic = ParseBool(s); },
                  [](const Config& c) { return std::string(c.run.deterministic ? "true" : "false"); }});
     f.push_back({"run.seed", [](const std::string& s, Config& c) { c.run.seed = ParseUInt(s, 0, UINT64_MAX); },

@@ -91,6 +91,10 @@ struct Config {
     int queue_depth = 2;
     double put_timeout_s = 5;
     bool pin_workers = false;
+    // Where the coordinator's wake-ups land (ipc/wake_affinity.h):
+    // follow (bound to the waking worker's CPU), free (the kernel's choice), or
+    // auto (follow when the workers fill every available core).
+    std::string coordinator_cpu = "auto";
     bool deterministic = false;
     std::uint64_t seed = 1;
   } run;

@@ -91,7 +91,10 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
                                     std::uint64_t per_iteration_bytes, std::uint64_t per_update_bytes) {
   entries_ = entries;
   strategy_entries_ = strategy_entries;
-  workers_ = static_cast<std::uint32_t>(config_.run.num_workers > 0 ? config_.run.num_workers : AvailableCores());
+  const int cores = AvailableCores();
+  workers_ = static_cast<std::uint32_t>(config_.run.num_workers > 0 ? config_.run.num_workers : cores);
+  follow_ = config_.run.coordinator_cpu == "follow" ||
+            (config_.run.coordinator_cpu == "auto" && workers_ >= static_cast<std::uint32_t>(cores));
   const std::uint32_t slabs_per_worker = static_cast<std::uint32_t>(config_.run.queue_depth) + 4;
   const std::uint64_t whole_table = solver::MaxDeltaBytes(infosets, entries);
   // Batches carried over from a checkpoint keep their size, which may exceed
@@ -143,6 +146,7 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   log_.Info("shared segment /dev/shm/{}: {:.1f} MiB", segment_->name(), layout.total_size() / 1048576.0);
 
   shared_ = new (segment_->RegionAs<void>("coordinator")) CoordinatorShared();
+  shared_->cpu.follow.store(follow_ ? 1 : 0);
   control_ = segment_->RegionAs<ipc::ControlBlock>("control");
   tasks_ = segment_->RegionAs<TaskQueue>("tasks");
   results_ = segment_->RegionAs<ResultQueue>("results");
@@ -451,6 +455,10 @@ void CoordinatorBase::StopWorkers() {
   }
   // Results that arrived while stopping are complete batches.
   DrainResults();
+  // No worker is left to bind the coordinator: the final checkpoint and what
+  // follows may use every CPU again.
+  shared_->cpu.follow.store(0);
+  start_mask_.ApplyToThisThread();
 }
 
 void CoordinatorBase::Snapshot(CheckpointData& data) const {
@@ -490,6 +498,7 @@ template <class Write>
 void CoordinatorBase::StartWriter(const char* what, Write write) {
   JoinCheckpointWriter();
   writer_ = std::thread([this, what, write = std::move(write)]() mutable {
+    start_mask_.ApplyToThisThread();  // not the CPU the coordinator is bound to now
     std::string message;
     bool failed = false;
     try {
@@ -599,7 +608,8 @@ void CoordinatorBase::WriteMetrics(bool final, std::optional<double> exploitabil
                          {"result_depths", result_depths},
                          {"apply_s", apply_seconds_},
                          {"rss_bytes", ResidentBytes()},
-                         {"worker_deaths", totals_.worker_deaths}};
+                         {"worker_deaths", totals_.worker_deaths},
+                         {"coordinator_binds", shared_->cpu.binds.load(std::memory_order_relaxed)}};
   if (exploitability) line["exploitability"] = *exploitability;
   if (final) {
     line["final"] = true;

@@ -31,6 +31,7 @@
 
 #include "ipc/segment.h"
 #include "ipc/slab_pool.h"
+#include "ipc/wake_affinity.h"
 #include "solver/exact_evaluator.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
@@ -120,6 +121,8 @@ class CoordinatorBase {
   std::filesystem::path logdir_;
   std::string fingerprint_;
   std::uint32_t workers_ = 1;
+  ipc::CpuMask start_mask_ = ipc::CpuMask::OfThisThread();  // the CPUs the run may use (run.coordinator_cpu)
+  bool follow_ = false;                          // run.coordinator_cpu resolved
   std::uint64_t entries_ = 0;
   std::uint64_t strategy_entries_ = 0;
 

@@ -24,6 +24,7 @@ void Coordinator<G>::ForkWorker(std::uint32_t index) {
   WorkerContext ctx{index,
                     ::getpid(),
                     config_.run.pin_workers ? static_cast<int>(index % std::thread::hardware_concurrency()) : -1,
+                    start_mask_,
                     std::chrono::nanoseconds(static_cast<std::int64_t>(config_.run.put_timeout_s * 1e9)),
                     &control_[index],
                     &tasks_[index],
@@ -62,6 +63,7 @@ void Coordinator<G>::StartEvaluation() {
     eval_done_.store(false);
     eval_pending_ = true;
     eval_thread_ = std::thread([this] {
+      start_mask_.ApplyToThisThread();  // not the CPU the coordinator is bound to now
       eval_result_ = evaluator_->Exploitability(solver::TabularPolicy::Average(layout_, eval_snapshot_));
       eval_done_.store(true, std::memory_order_release);
     });
@@ -101,8 +103,9 @@ int Coordinator<G>::Run() {
                 solver::MaxDeltaBytesPerIteration(game_), solver::MaxStrategyUpdateBytes(game_, average_streets));
   InitialiseState(layout_.num_entries());
   for (std::uint32_t w = 0; w < workers_; ++w) ForkWorker(w);
-  log_.Info("started {} worker process(es), batch size {}, queue depth {}{}", workers_, config_.run.batch_size,
-            config_.run.queue_depth, config_.run.deterministic ? ", deterministic" : "");
+  log_.Info("started {} worker process(es), batch size {}, queue depth {}{}{}", workers_, config_.run.batch_size,
+            config_.run.queue_depth, config_.run.deterministic ? ", deterministic" : "",
+            follow_ ? "; workers bind the coordinator to their CPU before waking it (run.coordinator_cpu)" : "");
 
   std::optional<double> exploitability;
   for (;;) {

@@ -2,7 +2,8 @@
 // share, and the 64-byte descriptors they exchange.
 //
 // Regions of the segment (see ipc/segment.h for the header):
-//   "coordinator"  CoordinatorShared: the wake-up every worker notifies
+//   "coordinator"  CoordinatorShared: the wake-up every worker notifies, and
+//                  where the coordinator is bound (ipc/wake_affinity.h)
 //   "control"      ControlBlock[workers]
 //   "tasks"        TaskQueue[workers]     coordinator -> worker
 //   "results"      ResultQueue[workers]   worker -> coordinator
@@ -19,6 +20,7 @@
 #include "ipc/control_block.h"
 #include "ipc/slab_pool.h"
 #include "ipc/spsc_queue.h"
+#include "ipc/wake_affinity.h"
 #include "ipc/wake_event.h"
 
 namespace bp::trainer {
@@ -56,6 +58,7 @@ using ResultQueue = ipc::SpscQueue<ResultDescriptor, kResultQueueCapacity>;
 
 struct CoordinatorShared {
   ipc::WakeEvent results;  // notified on every result push
+  ipc::WakeAffinity cpu;   // run.coordinator_cpu: follow
 };
 
 // The seed of a batch: a mix of the run seed and the batch id, so that a

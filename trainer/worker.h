@@ -22,6 +22,7 @@
 
 #include "ipc/control_block.h"
 #include "ipc/slab_pool.h"
+#include "ipc/wake_affinity.h"
 #include "solver/external_sampling.h"
 #include "solver/table_access.h"
 #include "solver/table_layout.h"
@@ -34,6 +35,7 @@ struct WorkerContext {
   std::uint32_t index;
   pid_t coordinator;
   int pin_cpu;  // -1: no pinning
+  ipc::CpuMask allowed;  // the CPUs the run started with (the coordinator's own mask may be bound to one)
   std::chrono::nanoseconds put_timeout;
   ipc::ControlBlock* control;
   TaskQueue* tasks;
@@ -73,6 +75,8 @@ template <solver::Game G>
     CPU_ZERO(&set);
     CPU_SET(ctx.pin_cpu, &set);
     ::sched_setaffinity(0, sizeof(set), &set);
+  } else {
+    ctx.allowed.ApplyToThisThread();
   }
   ipc::ControlBlock& control = *ctx.control;
   control.pid.store(::getpid());
@@ -112,6 +116,8 @@ template <solver::Game G>
     const std::uint64_t bytes = solver.access().EmitAndClear(pool.Data(*slab));
     const std::uint64_t busy = MonotonicNs() - start;
     ResultDescriptor result{task.batch_id, bytes, task.count, busy, *slab, ctx.index, {}};
+    // The push below wakes the coordinator if it sleeps: make that wake-up local.
+    if (ctx.coordinator_shared->results.waiters() != 0) ipc::BindHere(ctx.coordinator_shared->cpu, ctx.coordinator);
     while (!results.PushFor(result, ctx.put_timeout)) {
       if (::getppid() != ctx.coordinator) ::_exit(3);
     }

@@ -1,6 +1,7 @@
 // End-to-end tests of train_blueprint: the real binary, real worker
 // processes, real signals.
 #include <doctest/doctest.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "solver/external_sampling.h"
 #include "solver/table_access.h"
 #include "trainer/checkpoint.h"
+#include "trainer/proc_stats.h"
 #include "trainer/shared_state.h"
 
 using namespace bp;
@@ -94,6 +96,18 @@ std::vector<nlohmann::json> Metrics(const fs::path& logdir) {
   std::ifstream in(logdir / "metrics.jsonl");
   for (std::string line; std::getline(in, line);) rows.push_back(nlohmann::json::parse(line));
   return rows;
+}
+
+// The CPUs thread `tid` may run on (for a process, its main thread).
+std::vector<int> CpusOf(pid_t tid) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(tid, sizeof(set), &set) != 0) return {};
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  }
+  return cpus;
 }
 
 std::vector<pid_t> Children(pid_t pid) {
@@ -242,6 +256,50 @@ TEST_CASE("SIGINT and SIGTERM: the run applies what arrived, checkpoints, and ex
   const auto ckpt = trainer::ReadCheckpoint(trainer::ListCheckpoints(dir / "checkpoints").front());
   CHECK(ckpt.iterations == rows.back()["iterations"].get<std::uint64_t>());
  }
+}
+
+TEST_CASE("run.coordinator_cpu: follow binds the coordinator to its wakers' CPUs; workers keep the run's CPUs") {
+  const std::vector<int> ours = CpusOf(0);
+  for (const std::string mode : {"follow", "free", "auto"}) {
+    CAPTURE(mode);
+    const bool follows = mode == "follow" || (mode == "auto" && trainer::AvailableCores() <= 2);
+    const fs::path dir = Scratch("coordinator-cpu-" + mode);
+    const pid_t coordinator = Spawn(
+        Leduc(dir, {"--num-workers", "2", "--time-budget", "10m", "--set", "run.coordinator_cpu=" + mode}),
+        dir.string() + ".out");
+    REQUIRE(WaitFor([&] { return Metrics(dir).size() >= 2; }, 20s));
+    // Bound to one CPU at a time while following (always, once a worker has
+    // woken it); otherwise left alone.
+    if (follows) {
+      CHECK(CpusOf(coordinator).size() == 1);
+    } else {
+      CHECK(CpusOf(coordinator) == ours);
+    }
+    const auto workers = Children(coordinator);
+    REQUIRE(workers.size() == 2);
+    for (pid_t w : workers) CHECK(CpusOf(w) == ours);
+    // A worker forked while the coordinator is bound gets the run's CPUs too.
+    ::kill(workers[0], SIGKILL);
+    pid_t respawned = 0;
+    REQUIRE(WaitFor([&] {
+      for (pid_t k : Children(coordinator)) {
+        if (k != workers[0] && k != workers[1] && !Gone(k)) respawned = k;
+      }
+      return respawned != 0;
+    }, 10s));
+    CHECK(WaitFor([&] { return CpusOf(respawned) == ours; }, 2s));
+    ::kill(coordinator, SIGINT);
+    CHECK(Wait(coordinator, 5s) == 0);
+    const auto rows = Metrics(dir);
+    CheckAccounting(rows.back());
+    if (follows) {
+      CHECK(rows.back()["coordinator_binds"].get<std::uint64_t>() >= 1);
+    } else {
+      CHECK(rows.back()["coordinator_binds"].get<std::uint64_t>() == 0);
+    }
+    const bool logged = Slurp(dir / "train.log").find("bind the coordinator") != std::string::npos;
+    CHECK(logged == follows);
+  }
 }
 
 TEST_CASE("coordinator SIGKILLed: workers exit within 2 s, and the next start cleans up and resumes") {
