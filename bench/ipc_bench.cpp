@@ -5,11 +5,18 @@
 //   - slab round trip: 64 KiB payloads written by one process, read and
 //     released by the other (MB/s)
 //   - the cost of try_push on a full queue
+//   - wake-ups while both CPUs compute: two processes pinned to cpus 0 and 1
+//     compute and each wakes a third, sleeping process every --wake-period-us
+//     (as workers wake the coordinator after every batch); the sleeper's CPU
+//     per sleep/wake cycle and the computers' work rate, with the sleeper
+//     left where the kernel puts it ("free") and bound to each waker's CPU
+//     before the wake-up ("follow", ipc/wake_affinity.h), alternated, medians
 // Timestamps are CLOCK_MONOTONIC, which all processes share.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 #include <sched.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +33,8 @@
 #include "ipc/segment.h"
 #include "ipc/slab_pool.h"
 #include "ipc/spsc_queue.h"
+#include "ipc/wake_affinity.h"
+#include "ipc/wake_event.h"
 
 namespace {
 
@@ -45,7 +54,26 @@ struct Shared {
   Queue queue;
   std::atomic<std::uint64_t> received{0};
   std::atomic<std::uint32_t> go{0};
+  // Wake-ups while both CPUs compute.
+  WakeEvent posted_event;
+  WakeAffinity affinity;
+  std::atomic<std::uint64_t> posted{0};
+  std::atomic<std::uint64_t> work{0};
+  std::atomic<std::uint32_t> stop{0};
 };
+
+struct BusyWakeups {
+  double wakes_per_s = 0;
+  double sleeper_cpu_pct = 0;      // 100 = one core
+  double sleeper_us_per_wake = 0;  // its CPU time per sleep/wake cycle
+  double work_per_s = 0;           // the two computers' work units
+};
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 std::int64_t NowNs() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
@@ -240,6 +268,56 @@ struct Bench {
     return static_cast<double>(messages * kBytes) / seconds / 1e6;
   }
 
+  // This process sleeps on posted_event with `mask` as its CPUs; two
+  // children pinned to cpus 0 and 1 compute and post every `period`.
+  BusyWakeups Wakeups(bool follow, const CpuMask& mask, double seconds, std::chrono::microseconds period) {
+    Reset();
+    Shared* s = shared;
+    s->affinity.follow.store(follow ? 1 : 0);
+    mask.ApplyToThisThread();
+    const pid_t sleeper = getpid();
+    std::vector<pid_t> computers;
+    for (int cpu = 0; cpu < 2; ++cpu) {
+      computers.push_back(Child([&, cpu] {
+        PinTo(cpu);
+        volatile double x = 1;
+        std::uint64_t units = 0;
+        auto next = Clock::now() + period;
+        while (s->stop.load(std::memory_order_relaxed) == 0) {
+          for (int i = 0; i < 200; ++i) x = x * 1.0000001 + 1;  // one unit of work
+          ++units;
+          if (Clock::now() < next) continue;
+          next += period;
+          s->posted.fetch_add(1);
+          if (s->posted_event.waiters() != 0) BindHere(s->affinity, sleeper);
+          s->posted_event.Notify();
+        }
+        s->work.fetch_add(units);
+      }));
+    }
+    std::uint64_t seen = 0, wakes = 0;
+    const double cpu0 = ThreadCpuSeconds();
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::duration<double>(seconds);
+    while (Clock::now() < end) {
+      if (s->posted_event.Wait([&] { return s->posted.load() != seen; }, std::chrono::milliseconds(20))) {
+        seen = s->posted.load();
+        ++wakes;
+      }
+    }
+    const double cpu = ThreadCpuSeconds() - cpu0;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    s->stop.store(1);
+    for (pid_t c : computers) waitpid(c, nullptr, 0);
+    mask.ApplyToThisThread();
+    BusyWakeups r;
+    r.wakes_per_s = static_cast<double>(wakes) / elapsed;
+    r.sleeper_cpu_pct = 100 * cpu / elapsed;
+    r.sleeper_us_per_wake = wakes > 0 ? cpu / static_cast<double>(wakes) * 1e6 : 0;
+    r.work_per_s = static_cast<double>(s->work.load()) / elapsed;
+    return r;
+  }
+
   double TryPushFullNs(std::uint64_t tries) {
     Reset();
     Producer<Queue> out(&shared->queue, nullptr);
@@ -263,8 +341,16 @@ int main(int argc, char** argv) {
   bool json = false;
   app.add_option("--descriptors", descriptors, "Descriptors for the throughput run")->capture_default_str();
   app.add_option("--samples", samples, "Latency samples per mode")->capture_default_str();
+  double wake_seconds = 3;
+  int wake_period_us = 540;
+  int wake_reps = 3;
+  app.add_option("--wake-seconds", wake_seconds, "Seconds per wake-up run")->capture_default_str();
+  app.add_option("--wake-period-us", wake_period_us, "How often each computer wakes the sleeper (us)")
+      ->capture_default_str();
+  app.add_option("--wake-reps", wake_reps, "Runs of each wake-up variant (alternated)")->capture_default_str();
   app.add_flag("--json", json, "Print one JSON object instead of a table");
   CLI11_PARSE(app, argc, argv);
+  const CpuMask start_mask = CpuMask::OfThisThread();
 
   Segment::RemoveStale();
   Bench bench;
@@ -275,6 +361,20 @@ int main(int argc, char** argv) {
   const auto pipe_wake = bench.PipeLatency(samples / 4, std::chrono::microseconds(500));
   const double slab = bench.SlabMegabytesPerSecond(20000);
   const double full = bench.TryPushFullNs(10000000);
+  // Both variants, alternated; the median of each measure.
+  const bool two_cpus = start_mask.Contains(0) && start_mask.Contains(1);
+  std::vector<BusyWakeups> runs[2];
+  for (int rep = 0; two_cpus && rep < wake_reps; ++rep) {
+    for (int follow = 0; follow < 2; ++follow) {
+      runs[follow].push_back(
+          bench.Wakeups(follow == 1, start_mask, wake_seconds, std::chrono::microseconds(wake_period_us)));
+    }
+  }
+  auto median = [&](int follow, double BusyWakeups::*field) {
+    std::vector<double> v;
+    for (const auto& r : runs[follow]) v.push_back(r.*field);
+    return v.empty() ? 0.0 : Percentile(v, 0.5);
+  };
 
   nlohmann::json result = {{"descriptors_per_s", rate},
                            {"latency_spin_median_us", Percentile(spin, 0.5)},
@@ -285,6 +385,13 @@ int main(int argc, char** argv) {
                            {"latency_pipe_wake_median_us", Percentile(pipe_wake, 0.5)},
                            {"slab_mb_per_s", slab},
                            {"try_push_full_ns", full}};
+  for (int follow = 0; follow < 2 && two_cpus; ++follow) {
+    const std::string v = follow ? "follow" : "free";
+    result["busy_wakes_per_s_" + v] = median(follow, &BusyWakeups::wakes_per_s);
+    result["busy_sleeper_cpu_pct_" + v] = median(follow, &BusyWakeups::sleeper_cpu_pct);
+    result["busy_sleeper_us_per_wake_" + v] = median(follow, &BusyWakeups::sleeper_us_per_wake);
+    result["busy_work_per_s_" + v] = median(follow, &BusyWakeups::work_per_s);
+  }
   if (json) {
     fmt::print("{}\n", result.dump());
     return 0;
@@ -304,5 +411,21 @@ int main(int argc, char** argv) {
              Percentile(pipe_wake, 0.99));
   fmt::print("{:<52} {:>12.0f}\n", "slab round trip, 64 KiB payloads (MB/s)", slab);
   fmt::print("{:<52} {:>12.2f}\n", "try_push on a full queue (ns)", full);
+  if (!two_cpus) {
+    fmt::print("\nwake-ups while both CPUs compute: needs cpus 0 and 1\n");
+    return 0;
+  }
+  fmt::print("\nwake-ups while both CPUs compute: computers on cpus 0 and 1 each wake the sleeper every {} us; "
+             "{} x {} s per variant, medians\n",
+             wake_period_us, wake_reps, wake_seconds);
+  fmt::print("{:<8} {:>10} {:>16} {:>18} {:>16} {:>10}\n", "sleeper", "wakes/s", "sleeper cpu %", "sleeper us/wake",
+             "work units/s", "work");
+  const double base_work = median(0, &BusyWakeups::work_per_s);
+  for (int follow = 0; follow < 2; ++follow) {
+    const double work = median(follow, &BusyWakeups::work_per_s);
+    fmt::print("{:<8} {:>10.0f} {:>16.1f} {:>18.1f} {:>16.0f} {:>9.3f}x\n", follow ? "follow" : "free",
+               median(follow, &BusyWakeups::wakes_per_s), median(follow, &BusyWakeups::sleeper_cpu_pct),
+               median(follow, &BusyWakeups::sleeper_us_per_wake), work, base_work > 0 ? work / base_work : 0.0);
+  }
   return 0;
 }

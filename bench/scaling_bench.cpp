@@ -1,10 +1,14 @@
 // scaling_bench: how train_blueprint scales with workers on this machine, and
 // how many workers the coordinator's single-writer apply could feed.
 //
-// Runs the real trainer on Leduc for --seconds with 1 worker, then with 2,
-// in the same invocation, and reads their metrics.jsonl:
+// Runs the real trainer on Leduc for --seconds with 1 worker, then with 2
+// twice, the coordinator's wake-ups left to the kernel (run.coordinator_cpu:
+// free) and bound to the waking worker's CPU (follow), in the same
+// invocation, and reads their metrics.jsonl:
 //   throughput    median iterations/s after a warm-up of 3 s
-//   speedup_2v1   throughput(2) / throughput(1)
+//   worker cpu    each worker's median cpu_pct after 3 s: the lowest of them
+//   speedup_2v1   throughput(2) / throughput(1), with what run.coordinator_cpu:
+//                 auto picks on this machine (follow when 2 workers fill it)
 //   apply time    coordinator seconds spent applying, per batch (measured in
 //                 the 2-worker run, so under real cache contention)
 //   workers it can feed = batches/s the coordinator can apply /
@@ -25,6 +29,7 @@
 #include "bench/machine.h"
 #include "trainer/checkpoint.h"
 #include "trainer/median.h"
+#include "trainer/proc_stats.h"
 
 namespace fs = std::filesystem;
 
@@ -34,14 +39,17 @@ using bp::trainer::Median;
 
 struct Result {
   int workers = 0;
+  std::string coordinator_cpu;
   double iterations_per_s = 0;
   double apply_s_per_batch = 0;
   double batches_per_s_per_worker = 0;
-  double median_worker_cpu = 0;
+  double lowest_worker_cpu = 0;  // the lowest of the workers' median cpu_pct
+  double coordinator_cpu_pct = 0;
 };
 
-Result Measure(int workers, double seconds, const std::string& batch) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("bp-scaling-{}-{}", ::getpid(), workers);
+Result Measure(int workers, const std::string& coordinator_cpu, double seconds, const std::string& batch) {
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("bp-scaling-{}-{}-{}", ::getpid(), workers, coordinator_cpu);
   fs::remove_all(dir);
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -50,13 +58,16 @@ Result Measure(int workers, double seconds, const std::string& batch) {
     const std::string w = std::to_string(workers), budget = fmt::format("{}s", seconds);
     ::execl(TRAIN_BLUEPRINT, TRAIN_BLUEPRINT, "--config", CONFIG_DIR "/leduc.yaml", "--num-workers", w.c_str(),
             "--time-budget", budget.c_str(), "--batch-size", batch.c_str(), "--logdir", dir.c_str(),
-            "--checkpoint-interval", "off", "--set", "logging.exploitability_interval=0", nullptr);
+            "--checkpoint-interval", "off", "--set", "logging.exploitability_interval=0", "--set",
+            ("run.coordinator_cpu=" + coordinator_cpu).c_str(), nullptr);
     ::_exit(127);
   }
   ::waitpid(pid, nullptr, 0);
   Result r;
   r.workers = workers;
-  std::vector<double> rates, cpu;
+  r.coordinator_cpu = coordinator_cpu;
+  std::vector<double> rates, coordinator;
+  std::vector<std::vector<double>> cpu(static_cast<std::size_t>(workers));
   std::ifstream in(dir / "metrics.jsonl");
   nlohmann::json last;
   for (std::string line; std::getline(in, line);) {
@@ -65,10 +76,15 @@ Result Measure(int workers, double seconds, const std::string& batch) {
     last = row;
     if (row["t"].get<double>() <= 3) continue;
     rates.push_back(row["iterations_per_s"].get<double>());
-    for (const auto& w : row["workers"]) cpu.push_back(w["cpu_pct"].get<double>());
+    for (std::size_t w = 0; w < cpu.size() && w < row["workers"].size(); ++w) {
+      cpu[w].push_back(row["workers"][w]["cpu_pct"].get<double>());
+    }
+    coordinator.push_back(row["coordinator_cpu_pct"].get<double>());
   }
   r.iterations_per_s = Median(rates);
-  r.median_worker_cpu = Median(cpu);
+  r.lowest_worker_cpu = 100;
+  for (const auto& c : cpu) r.lowest_worker_cpu = std::min(r.lowest_worker_cpu, Median(c));
+  r.coordinator_cpu_pct = Median(coordinator);
   if (!last.is_null() && last["batches_applied"].get<double>() > 0) {
     r.apply_s_per_batch = last["apply_s"].get<double>() / last["batches_applied"].get<double>();
     r.batches_per_s_per_worker = last["batches_applied"].get<double>() / last["t"].get<double>() / workers;
@@ -100,7 +116,8 @@ std::pair<double, double> CheckpointGiB() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Throughput of train_blueprint with 1 and 2 workers, and the coordinator's apply capacity."};
+  CLI::App app{"Throughput of train_blueprint with 1 and 2 workers (the coordinator's wake-ups free and following), "
+               "and the coordinator's apply capacity."};
   double seconds = 15;
   std::string batch = "1000";
   bool json = false, checkpoint = false;
@@ -110,9 +127,13 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "Print one JSON object");
   CLI11_PARSE(app, argc, argv);
 
-  const Result one = Measure(1, seconds, batch);
-  const Result two = Measure(2, seconds, batch);
-  const double speedup = one.iterations_per_s > 0 ? two.iterations_per_s / one.iterations_per_s : 0;
+  const Result one = Measure(1, "auto", seconds, batch);
+  const Result free = Measure(2, "free", seconds, batch);
+  const Result follow = Measure(2, "follow", seconds, batch);
+  const bool auto_follows = bp::trainer::AvailableCores() <= 2;  // run.coordinator_cpu: auto, 2 workers
+  const Result& two = auto_follows ? follow : free;
+  auto speedup_of = [&](const Result& r) { return one.iterations_per_s > 0 ? r.iterations_per_s / one.iterations_per_s : 0; };
+  const double speedup = speedup_of(two);
   const double apply_capacity = two.apply_s_per_batch > 0 ? 1.0 / two.apply_s_per_batch : 0;
   const double can_feed = one.batches_per_s_per_worker > 0 ? apply_capacity / one.batches_per_s_per_worker : 0;
   const auto [snapshot_s, write_s] = checkpoint ? CheckpointGiB() : std::pair<double, double>{-1, -1};
@@ -122,6 +143,13 @@ int main(int argc, char** argv) {
                                       {"iterations_per_s_1", one.iterations_per_s},
                                       {"iterations_per_s_2", two.iterations_per_s},
                                       {"apply_us_per_batch", two.apply_s_per_batch * 1e6},
+                                      {"coordinator_cpu_2", two.coordinator_cpu},
+                                      {"speedup_2v1_free", speedup_of(free)},
+                                      {"speedup_2v1_follow", speedup_of(follow)},
+                                      {"lowest_worker_cpu_pct_2_free", free.lowest_worker_cpu},
+                                      {"lowest_worker_cpu_pct_2_follow", follow.lowest_worker_cpu},
+                                      {"coordinator_cpu_pct_2_free", free.coordinator_cpu_pct},
+                                      {"coordinator_cpu_pct_2_follow", follow.coordinator_cpu_pct},
                                       {"checkpoint_1gib_snapshot_s", snapshot_s},
                                       {"checkpoint_1gib_write_s", write_s}}
                            .dump());
@@ -130,13 +158,14 @@ int main(int argc, char** argv) {
   fmt::print("scaling_bench: train_blueprint on Leduc, batch {} iterations, {} s per run, medians after 3 s\n", batch,
              seconds);
   fmt::print("machine: {}\n", bp::bench::MachineDescription());
-  fmt::print("{:>8} {:>14} {:>18} {:>16} {:>18}\n", "workers", "iterations/s", "median worker cpu", "batches/s/worker",
-             "apply us/batch");
-  for (const Result& r : {one, two}) {
-    fmt::print("{:>8} {:>14.0f} {:>17.0f}% {:>16.0f} {:>18.1f}\n", r.workers, r.iterations_per_s, r.median_worker_cpu,
-               r.batches_per_s_per_worker, r.apply_s_per_batch * 1e6);
+  fmt::print("{:>8} {:>16} {:>14} {:>9} {:>18} {:>16} {:>16} {:>15}\n", "workers", "coordinator_cpu", "iterations/s",
+             "vs 1", "lowest worker cpu", "coordinator cpu", "batches/s/worker", "apply us/batch");
+  for (const Result* r : {&one, &free, &follow}) {
+    fmt::print("{:>8} {:>16} {:>14.0f} {:>8.2f}x {:>17.0f}% {:>15.0f}% {:>16.0f} {:>15.1f}\n", r->workers,
+               r->coordinator_cpu, r->iterations_per_s, speedup_of(*r), r->lowest_worker_cpu, r->coordinator_cpu_pct,
+               r->batches_per_s_per_worker, r->apply_s_per_batch * 1e6);
   }
-  fmt::print("speedup 2 vs 1 worker: {:.2f}x\n", speedup);
+  fmt::print("speedup 2 vs 1 worker (run.coordinator_cpu: auto picks {} here): {:.2f}x\n", two.coordinator_cpu, speedup);
   fmt::print("coordinator apply capacity: {:.0f} batches/s; one worker produces {:.0f}: workers it can feed: {:.1f}\n",
              apply_capacity, one.batches_per_s_per_worker, can_feed);
   if (checkpoint) {

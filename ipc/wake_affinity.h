@@ -3,9 +3,9 @@
 //
 // When every CPU is busy, a wake-up from another CPU costs an
 // inter-processor interrupt to the sleeper's CPU, and on virtual machines
-// that is expensive. Measured on a 2-vCPU KVM guest (bench/ipc_bench,
+// that is expensive. Measured on a 2-vCPU virtual machine (bench/ipc_bench,
 // "wake-ups while both CPUs compute"): 31-33 µs of the sleeper's CPU per
-// sleep/wake cycle when the waker is on the other CPU, about 10 µs when it is
+// sleep/wake cycle when the waker is on the other CPU, 9-10 µs when it is
 // on the sleeper's own. A waker that calls BindHere() before it notifies first
 // restricts the sleeper to the waker's CPU (unless it is restricted there
 // already), so the kernel queues the sleeper locally: the wake-up preempts the
