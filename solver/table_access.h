@@ -176,7 +176,7 @@ class BasicDeltaAccess {
     if (!touched_.empty()) {
       const auto at = static_cast<std::uint32_t>(2 * base);
       if (!touched_[base]) {
-        touched_[base] = 1;
+        touched_[base] = static_cast<std::uint8_t>(n);
         blocks_.push_back({base, at, static_cast<std::uint32_t>(n)});
         touched_entries_ += static_cast<std::uint64_t>(n);
       }
@@ -217,7 +217,7 @@ class BasicDeltaAccess {
 
   const R* base_;
   std::uint64_t strategy_entries_;
-  std::vector<std::uint8_t> touched_;  // small tables: per first entry, touched in this batch
+  std::vector<std::uint8_t> touched_;  // small tables: per first entry, its action count once touched
   std::vector<Slot> slots_;            // large tables: the hash map
   std::uint64_t mask_ = 0;
   int shift_ = 64;
@@ -232,8 +232,31 @@ template <class R>
 std::uint64_t BasicDeltaAccess<R>::EmitAndClear(std::byte* out) {
   std::byte* p = out;
   // In table order, so that the single writer writes each cache line once,
-  // in one go, while readers keep reading around it.
-  std::sort(blocks_.begin(), blocks_.end(), [](const Block& a, const Block& b) { return a.base < b.base; });
+  // in one go, while readers keep reading around it. A small table whose
+  // batch touched at least one infoset in 64 entries is scanned in order
+  // (Leduc: a 2 KiB scan instead of sorting ~900 infosets); otherwise the
+  // touched list is sorted.
+  if (!touched_.empty() && touched_.size() <= 64 * blocks_.size()) {
+    blocks_.clear();
+    const std::uint8_t* flags = touched_.data();
+    const std::uint64_t size = touched_.size();
+    std::uint64_t e = 0;
+    for (; e + 8 <= size; e += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, flags + e, sizeof(word));
+      while (word != 0) {  // one touched infoset per nonzero byte
+        const int byte = std::countr_zero(word) / 8;
+        const std::uint64_t base = e + static_cast<std::uint64_t>(byte);
+        blocks_.push_back({base, static_cast<std::uint32_t>(2 * base), flags[base]});
+        word &= ~(std::uint64_t{0xff} << (8 * byte));
+      }
+    }
+    for (; e < size; ++e) {
+      if (flags[e]) blocks_.push_back({e, static_cast<std::uint32_t>(2 * e), flags[e]});
+    }
+  } else {
+    std::sort(blocks_.begin(), blocks_.end(), [](const Block& a, const Block& b) { return a.base < b.base; });
+  }
   for (const Block& b : blocks_) {
     const std::uint64_t header = b.base << 8 | b.n;
     std::memcpy(p, &header, sizeof(header));

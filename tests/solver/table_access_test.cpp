@@ -123,5 +123,21 @@ TEST_CASE("deltas of a large table: a hash map overlaid on reads, emitted in tab
 }
 
 TEST_CASE("deltas of a small table: at fixed places, overlaid on reads, emitted in table order, cleared") {
-  CheckBatches(std::uint64_t{1} << 16, std::uint64_t{1} << 14, 3000);
+  CheckBatches(std::uint64_t{1} << 16, std::uint64_t{1} << 14, 3000);  // dense: emitted by a scan of the flags
+  CheckBatches(std::uint64_t{1} << 16, std::uint64_t{1} << 14, 40);    // sparse: the touched list sorted
+  // A table whose size is not a multiple of 8: the scan's tail.
+  std::vector<double> base(13, 0.0);
+  DeltaAccess access(base.data(), base.size());
+  const double delta[2] = {1.5, -2.5};
+  for (std::uint64_t first : {11, 3, 9, 0}) access.AddRegrets(first, 2, delta);
+  std::vector<std::byte> slab(access.EmitBytes());
+  REQUIRE(access.EmitAndClear(slab.data()) == slab.size());
+  const auto got = Decode(slab);  // checks table order
+  std::vector<std::uint64_t> firsts;
+  for (const auto& [first, e] : got) {
+    firsts.push_back(first);
+    CHECK(e.n == 2);
+    CHECK(e.regret == std::vector<double>{1.5, -2.5});
+  }
+  CHECK(firsts == std::vector<std::uint64_t>{0, 3, 9, 11});
 }
