@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "bench/machine.h"
+#include "ipc/segment.h"
 #include "trainer/checkpoint.h"
 #include "trainer/median.h"
 #include "trainer/proc_stats.h"
@@ -94,23 +96,58 @@ Result Measure(int workers, const std::string& coordinator_cpu, double seconds, 
 }
 
 // What a checkpoint of a 1 GiB table costs: the snapshot (a copy of both
-// tables into memory the coordinator faulted in at start and reuses, the only
-// part it waits for) and the write, done by a background thread meanwhile.
-std::pair<double, double> CheckpointGiB() {
+// tables from the shared segment into memory the coordinator set aside at
+// start, the only part it waits for) and the write, done by a background
+// thread meanwhile. The snapshot memory set aside two ways, each followed by
+// a fork (the workers): plainly (zero-filled, so copy-on-write after the
+// fork: the copy faults on every page) and as the trainer does
+// (ipc::AllocatePopulatedPrivate: populated, and kept from the children).
+struct CheckpointCost {
+  double snapshot_plain_s = -1;
+  double snapshot_kept_s = -1;
+  double write_s = -1;
+};
+
+CheckpointCost CheckpointGiB() {
   const std::size_t entries = (std::size_t{1} << 30) / 2 / sizeof(double);  // regrets + sums = 1 GiB
-  std::vector<double> regrets(entries, 1.5), sums(entries, 2.5);
-  bp::trainer::CheckpointData data;
-  data.regrets.assign(entries, 0.0);  // as the coordinator does at start
-  data.strategy_sum.assign(entries, 0.0);
-  const auto t0 = std::chrono::steady_clock::now();
-  data.regrets.assign(regrets.begin(), regrets.end());
-  data.strategy_sum.assign(sums.begin(), sums.end());
-  const auto t1 = std::chrono::steady_clock::now();
-  const fs::path path = fs::temp_directory_path() / fmt::format("bp-scaling-ckpt-{}.bin", ::getpid());
-  bp::trainer::WriteCheckpoint(path, data);
-  const auto t2 = std::chrono::steady_clock::now();
-  fs::remove(path);
-  return {std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count()};
+  bp::ipc::SegmentLayout layout;
+  layout.Add("regrets", entries * sizeof(double));
+  layout.Add("strategy", entries * sizeof(double));
+  bp::ipc::Segment segment = bp::ipc::Segment::Create(bp::ipc::Segment::UniqueName(), layout);
+  double* regrets = segment.RegionAs<double>("regrets");
+  double* sums = segment.RegionAs<double>("strategy");
+  std::fill_n(regrets, entries, 1.5);
+  std::fill_n(sums, entries, 2.5);
+  CheckpointCost cost;
+  for (const bool kept : {false, true}) {
+    bp::trainer::CheckpointData data;
+    if (kept) {
+      bp::ipc::AllocatePopulatedPrivate(data.regrets, entries);
+      bp::ipc::AllocatePopulatedPrivate(data.strategy_sum, entries);
+    } else {
+      data.regrets.assign(entries, 0.0);
+      data.strategy_sum.assign(entries, 0.0);
+    }
+    const pid_t worker = ::fork();
+    if (worker == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    data.regrets.assign(regrets, regrets + entries);
+    data.strategy_sum.assign(sums, sums + entries);
+    const auto t1 = std::chrono::steady_clock::now();
+    ::kill(worker, SIGKILL);
+    ::waitpid(worker, nullptr, 0);
+    (kept ? cost.snapshot_kept_s : cost.snapshot_plain_s) = std::chrono::duration<double>(t1 - t0).count();
+    if (kept) {
+      const fs::path path = fs::temp_directory_path() / fmt::format("bp-scaling-ckpt-{}.bin", ::getpid());
+      bp::trainer::WriteCheckpoint(path, data);
+      cost.write_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+      fs::remove(path);
+    }
+  }
+  return cost;
 }
 
 }  // namespace
@@ -136,7 +173,7 @@ int main(int argc, char** argv) {
   const double speedup = speedup_of(two);
   const double apply_capacity = two.apply_s_per_batch > 0 ? 1.0 / two.apply_s_per_batch : 0;
   const double can_feed = one.batches_per_s_per_worker > 0 ? apply_capacity / one.batches_per_s_per_worker : 0;
-  const auto [snapshot_s, write_s] = checkpoint ? CheckpointGiB() : std::pair<double, double>{-1, -1};
+  const CheckpointCost ckpt = checkpoint ? CheckpointGiB() : CheckpointCost{};
   if (json) {
     fmt::print("{}\n", nlohmann::json{{"speedup_2v1", speedup},
                                       {"workers_it_can_feed", can_feed},
@@ -150,8 +187,9 @@ int main(int argc, char** argv) {
                                       {"lowest_worker_cpu_pct_2_follow", follow.lowest_worker_cpu},
                                       {"coordinator_cpu_pct_2_free", free.coordinator_cpu_pct},
                                       {"coordinator_cpu_pct_2_follow", follow.coordinator_cpu_pct},
-                                      {"checkpoint_1gib_snapshot_s", snapshot_s},
-                                      {"checkpoint_1gib_write_s", write_s}}
+                                      {"checkpoint_1gib_snapshot_s", ckpt.snapshot_kept_s},
+                                      {"checkpoint_1gib_snapshot_plain_s", ckpt.snapshot_plain_s},
+                                      {"checkpoint_1gib_write_s", ckpt.write_s}}
                            .dump());
     return 0;
   }
@@ -169,8 +207,10 @@ int main(int argc, char** argv) {
   fmt::print("coordinator apply capacity: {:.0f} batches/s; one worker produces {:.0f}: workers it can feed: {:.1f}\n",
              apply_capacity, one.batches_per_s_per_worker, can_feed);
   if (checkpoint) {
-    fmt::print("checkpoint of a 1 GiB table: snapshot {:.2f} s (coordinator paused), write {:.2f} s (background)\n",
-               snapshot_s, write_s);
+    fmt::print("checkpoint of a 1 GiB table in shared memory, after a fork: snapshot {:.2f} s into memory set aside "
+               "plainly (copy-on-write), {:.2f} s into populated memory kept from the children (the trainer's; the "
+               "coordinator pauses this long), write {:.2f} s (background)\n",
+               ckpt.snapshot_plain_s, ckpt.snapshot_kept_s, ckpt.write_s);
   }
   return 0;
 }

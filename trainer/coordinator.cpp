@@ -204,13 +204,17 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
     resume_->strategy_sum.shrink_to_fit();
   }
   applied_.assign(next_batch_id_, false);
-  // Fault the snapshot memory in now, not during the first checkpoint.
+  // The snapshot memory: populated now, not during the first checkpoint, and
+  // kept from the workers, or every page would be copy-on-write after the
+  // fork and the first checkpoint would copy each as it writes it (on a
+  // 1.2 GiB table on a virtual machine: 7 s of page faults, the workers
+  // waiting; bench/scaling_bench --checkpoint).
   if (regrets_int32_) {
-    spare_.int_regrets.assign(entries, 0);
+    ipc::AllocatePopulatedPrivate(spare_.int_regrets, entries);
   } else {
-    spare_.regrets.assign(entries, 0.0);
+    ipc::AllocatePopulatedPrivate(spare_.regrets, entries);
   }
-  spare_.strategy_sum.assign(strategy_entries_, 0.0);
+  ipc::AllocatePopulatedPrivate(spare_.strategy_sum, strategy_entries_);
 
   std::filesystem::create_directories(logdir_ / "checkpoints");
   {

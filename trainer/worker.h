@@ -21,6 +21,7 @@
 #include <cstdint>
 
 #include "ipc/control_block.h"
+#include "ipc/segment.h"
 #include "ipc/slab_pool.h"
 #include "ipc/wake_affinity.h"
 #include "solver/external_sampling.h"
@@ -78,6 +79,10 @@ template <solver::Game G>
   } else {
     ctx.allowed.ApplyToThisThread();
   }
+  // Map the whole regret table now (one call; its pages exist already): no
+  // page fault at the first read of each page during the run.
+  ipc::PopulatePages(const_cast<void*>(ctx.regrets), layout.num_entries() * sizeof(solver::RegretOf<G>),
+                     /*for_write=*/false);
   ipc::ControlBlock& control = *ctx.control;
   control.pid.store(::getpid());
   control.state.store(ipc::WorkerState::kIdle);
