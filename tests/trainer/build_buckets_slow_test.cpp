@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -228,7 +229,27 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     const std::string from_checkpoint =
         chart((*fs::directory_iterator(logdir / "checkpoints")).path().string(), "chart_ckpt.txt");
     CHECK(from_checkpoint.find("btn (seat 0) facing folds") == 0);
-    CHECK(chart((logdir / "blueprint.bin").string(), "chart_blueprint.txt") == from_checkpoint);
+    // Cells are rounded percentages; the blueprint stores probabilities as
+    // float, the checkpoint as double sums, so a cell on a .5 edge may round
+    // either way: every cell within 1, every word the same.
+    const std::string from_blueprint = chart((logdir / "blueprint.bin").string(), "chart_blueprint.txt");
+    {
+      std::istringstream a(from_checkpoint), b(from_blueprint);
+      std::string x, y;
+      int cells = 0;
+      while (a >> x) {
+        REQUIRE(static_cast<bool>(b >> y));
+        auto number = [](const std::string& w) { return w.find_first_not_of("0123456789") == std::string::npos; };
+        if (number(x) && number(y)) {
+          CHECK(std::abs(std::stoi(x) - std::stoi(y)) <= 1);
+          ++cells;
+        } else {
+          CHECK(x == y);
+        }
+      }
+      CHECK_FALSE(static_cast<bool>(b >> y));
+      CHECK(cells >= 3 * 169);
+    }
 
     // After the preflop the blueprint plays the mean of the run's snapshots.
     const std::uint64_t first = layout.street_end(0);
