@@ -8,7 +8,9 @@
 
 #include "abstraction/bet_translation.h"
 #include "abstraction/fnv.h"
+#include "ipc/segment.h"
 #include "solver/regret_matching.h"
+#include "trainer/checkpoint.h"
 
 namespace bp::trainer {
 namespace {
@@ -33,22 +35,27 @@ T Get(const std::string& in, std::size_t offset) {
 
 void Blueprint::Write(const std::string& path, const Config& config, std::uint64_t iterations,
                       std::uint64_t bucket_fingerprint, const std::vector<float>& probabilities) {
+  // Header and config first, then the probabilities straight from their
+  // vector (no copy of a table that may take gigabytes), then the checksum.
   const std::string yaml = ToYaml(config);
-  std::string bytes(kMagic, 8);
-  Put<std::uint32_t>(bytes, kVersion);
-  Put<std::uint32_t>(bytes, 0);
-  Put<std::uint64_t>(bytes, iterations);
-  Put<std::uint64_t>(bytes, bucket_fingerprint);
-  Put<std::uint64_t>(bytes, probabilities.size());
-  Put<std::uint64_t>(bytes, yaml.size());
-  bytes += yaml;
-  bytes.append((8 - bytes.size() % 8) % 8, '\0');
-  bytes.append(reinterpret_cast<const char*>(probabilities.data()), probabilities.size() * sizeof(float));
-  Put<std::uint64_t>(bytes, abstraction::Fnv1a64(bytes.data(), bytes.size()));
+  std::string head(kMagic, 8);
+  Put<std::uint32_t>(head, kVersion);
+  Put<std::uint32_t>(head, 0);
+  Put<std::uint64_t>(head, iterations);
+  Put<std::uint64_t>(head, bucket_fingerprint);
+  Put<std::uint64_t>(head, probabilities.size());
+  Put<std::uint64_t>(head, yaml.size());
+  head += yaml;
+  head.append((8 - head.size() % 8) % 8, '\0');
+  const std::uint64_t checksum = abstraction::Fnv1a64(probabilities.data(), probabilities.size() * sizeof(float),
+                                                      abstraction::Fnv1a64(head.data(), head.size()));
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.write(head.data(), static_cast<std::streamsize>(head.size()));
+    out.write(reinterpret_cast<const char*>(probabilities.data()),
+              static_cast<std::streamsize>(probabilities.size() * sizeof(float)));
+    out.write(reinterpret_cast<const char*>(&checksum), sizeof(checksum));
     out.flush();
     if (!out) throw abstraction::AssetError(fmt::format("{}: cannot write the blueprint", tmp));
   }
@@ -58,7 +65,7 @@ void Blueprint::Write(const std::string& path, const Config& config, std::uint64
 Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw abstraction::AssetError(fmt::format("{}: cannot open blueprint: {}", path, std::strerror(errno)));
-  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const std::string bytes = ReadWholeFile(in, path);
   auto bad = [&](const std::string& what) { return abstraction::AssetError(fmt::format("{}: {}", path, what)); };
   if (bytes.size() < 56 || std::memcmp(bytes.data(), kMagic, 8) != 0) throw bad("not a blueprint file (magic is not BPBLUEP1)");
   if (Get<std::uint32_t>(bytes, 8) != kVersion) {
@@ -171,7 +178,8 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
 template <class R>
 std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,
                                          std::span<const double> strategy_sum, std::uint64_t first) {
-  std::vector<float> out(layout.num_entries() - first);
+  std::vector<float> out;
+  ipc::AllocatePopulatedPrivate(out, layout.num_entries() - first);  // no page fault per page
   for (solver::NodeId node = 0; node < layout.num_nodes(); ++node) {
     const int n = layout.num_actions(node);
     if (n == 0 || layout.entry_offset(node) < first) continue;

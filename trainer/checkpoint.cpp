@@ -16,6 +16,7 @@
 #include <streambuf>
 #include <vector>
 
+#include "ipc/segment.h"
 #include "solver/regret_matching.h"
 #include "solver/tables.h"
 
@@ -128,10 +129,23 @@ void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& da
   FsyncDir(path.parent_path().empty() ? "." : path.parent_path());
 }
 
+std::string ReadWholeFile(std::ifstream& in, const std::filesystem::path& path) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  std::string bytes;
+  if (ec) return bytes;
+  bytes.reserve(size);
+  ipc::PopulatePages(bytes.data(), size, /*for_write=*/true);
+  bytes.resize(size);
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
+}
+
 CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw CheckpointError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string file = ReadWholeFile(in, path);
   constexpr std::size_t kOverhead = sizeof(kMagic) + 16;
   if (file.size() < kOverhead) {
     throw CheckpointError(fmt::format("{}: truncated: {} bytes, smaller than the {}-byte frame", path.string(),

@@ -501,6 +501,7 @@ void CoordinatorBase::Snapshot(CheckpointData& data) const {
 template <class Write>
 void CoordinatorBase::StartWriter(const char* what, Write write) {
   JoinCheckpointWriter();
+  writer_busy_.store(true);
   writer_ = std::thread([this, what, write = std::move(write)]() mutable {
     start_mask_.ApplyToThisThread();  // not the CPU the coordinator is bound to now
     std::string message;
@@ -514,6 +515,7 @@ void CoordinatorBase::StartWriter(const char* what, Write write) {
     std::lock_guard lock(writer_mutex_);
     writer_message_ = message;
     writer_failed_ = writer_failed_ || failed;
+    writer_busy_.store(false);
   });
 }
 
@@ -539,14 +541,16 @@ void CoordinatorBase::StartCheckpoint(bool final) {
   });
 }
 
-void CoordinatorBase::StartSnapshot(std::vector<float> probabilities) {
+void CoordinatorBase::StartSnapshot(std::vector<float> probabilities, double computed_ms) {
   last_snapshot_t_ = Elapsed();
   last_snapshot_iterations_ = totals_.iterations;
   const SnapshotHeader header{totals_.iterations, layout_fingerprint_, strategy_entries_, probabilities.size()};
   const std::filesystem::path path = SnapshotPath(logdir_, totals_.iterations);
-  StartWriter("snapshot", [header, path, probabilities = std::move(probabilities)] {
+  StartWriter("snapshot", [header, path, computed_ms, probabilities = std::move(probabilities)] {
+    const double start = SteadySeconds();
     WriteSnapshot(path, header, probabilities);
-    return fmt::format("snapshot {} written: {:.1f} MiB", path.string(), std::filesystem::file_size(path) / 1048576.0);
+    return fmt::format("snapshot {} written: {:.1f} MiB, computed in {:.1f} ms, write {:.0f} ms", path.string(),
+                       std::filesystem::file_size(path) / 1048576.0, computed_ms, (SteadySeconds() - start) * 1000);
   });
 }
 

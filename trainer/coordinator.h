@@ -99,8 +99,9 @@ class CoordinatorBase {
   void Snapshot(CheckpointData& data) const;
   void StartCheckpoint(bool final);
   // Writes `probabilities` (the current strategy of entries from
-  // strategy_entries_ on) as a snapshot, on the writer thread.
-  void StartSnapshot(std::vector<float> probabilities);
+  // strategy_entries_ on, computed in `computed_ms` while the coordinator
+  // paused) as a snapshot, on the writer thread.
+  void StartSnapshot(std::vector<float> probabilities, double computed_ms);
   // Runs `write` (which returns the line to log) on the writer thread, after
   // the previous write; an exception is logged as "<what> failed: ...".
   template <class Write>
@@ -179,6 +180,7 @@ class CoordinatorBase {
   std::uint64_t last_snapshot_iterations_ = 0;
   std::uint64_t layout_fingerprint_ = 0;  // FNV-1a 64 of fingerprint_, in snapshots
   std::thread writer_;
+  std::atomic<bool> writer_busy_{false};  // a write is running: periodic ones wait for it, not the coordinator
   CheckpointData spare_;  // snapshot memory, faulted in once and reused by every checkpoint
   std::mutex writer_mutex_;
   std::string writer_message_;

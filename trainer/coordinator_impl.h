@@ -139,14 +139,23 @@ int Coordinator<G>::Run() {
       WriteMetrics(false, exploitability);
       exploitability.reset();
     }
-    if (!stopping_ && Due(config_.checkpoint.interval, last_checkpoint_t_, last_checkpoint_iterations_)) {
+    if (!writer_busy_.load() && writer_.joinable()) JoinCheckpointWriter();  // logs what it wrote, now
+    // A checkpoint or snapshot that falls due while the previous write runs
+    // waits for it in this loop (the coordinator keeps applying), instead of
+    // blocking the coordinator on that write.
+    if (!stopping_ && !writer_busy_.load() &&
+        Due(config_.checkpoint.interval, last_checkpoint_t_, last_checkpoint_iterations_)) {
       StartCheckpoint(false);
     }
-    if (!stopping_ && strategy_entries_ < entries_ &&
+    if (!stopping_ && !writer_busy_.load() && strategy_entries_ < entries_ &&
         Due(config_.checkpoint.snapshot_interval, last_snapshot_t_, last_snapshot_iterations_) &&
         Reached(config_.checkpoint.snapshot_start, totals_.iterations)) {
       // The single writer reads its own table: no race.
-      StartSnapshot(StrategyProbabilities(layout_, static_cast<const Regret*>(regrets_), {}, strategy_entries_));
+      const auto start = std::chrono::steady_clock::now();
+      std::vector<float> probabilities =
+          StrategyProbabilities(layout_, static_cast<const Regret*>(regrets_), {}, strategy_entries_);
+      StartSnapshot(std::move(probabilities),
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
     if (Finished()) break;
     if (applied == 0) Sleep();
