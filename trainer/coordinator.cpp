@@ -602,6 +602,11 @@ void CoordinatorBase::WriteMetrics(bool final, std::optional<double> exploitabil
     result_depths.push_back(results_[w].ReadAvailable());
   }
   mean_worker_cpu_ = workers_ > 0 ? cpu_sum / workers_ : 0;
+  if (follow_ && !follow_refused_logged_ && shared_->cpu.failures.load(std::memory_order_relaxed) > 0) {
+    follow_refused_logged_ = true;
+    log_.Warn("the kernel refused a worker's binding of the coordinator to its CPU (sched_setaffinity); "
+              "run.coordinator_cpu: follow is off for the rest of the run");
+  }
   const double coordinator_cpu = ProcessCpuSeconds(::getpid());
   nlohmann::json line = {{"t", now},
                          {"iterations", totals_.iterations},

@@ -124,6 +124,7 @@ class CoordinatorBase {
   std::uint32_t workers_ = 1;
   ipc::CpuMask start_mask_ = ipc::CpuMask::OfThisThread();  // the CPUs the run may use (run.coordinator_cpu)
   bool follow_ = false;                          // run.coordinator_cpu resolved
+  bool follow_refused_logged_ = false;
   std::uint64_t entries_ = 0;
   std::uint64_t strategy_entries_ = 0;
 
