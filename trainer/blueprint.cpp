@@ -1,5 +1,6 @@
 #include "trainer/blueprint.h"
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -188,7 +189,11 @@ std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, cons
       if (e + static_cast<std::uint64_t>(n) <= strategy_sum.size()) {
         solver::NormalizeStrategySum(strategy_sum.data() + e, n, p);
       } else {
-        solver::RegretMatching(regrets + e, n, p);
+        R r[solver::kMaxActions];
+        for (int a = 0; a < n; ++a) {
+          r[a] = std::atomic_ref<const R>(regrets[e + static_cast<std::uint64_t>(a)]).load(std::memory_order_relaxed);
+        }
+        solver::RegretMatching(r, n, p);
       }
       for (int a = 0; a < n; ++a) out[e - first + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
     }

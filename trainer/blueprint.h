@@ -79,10 +79,13 @@ class Blueprint {
   std::unique_ptr<solver::TableLayout> layout_;
 };
 
-// Strategy probabilities of the table entries [first, layout.num_entries()),
-// from final tables: the average strategy where strategy sums were kept (the
-// prefix `strategy_sum` covers: the preflop, or every street; empty for
-// none), the current strategy (regret matching) elsewhere.
+// Strategy probabilities of the table entries [first, layout.num_entries()):
+// the average strategy where strategy sums were kept (the prefix
+// `strategy_sum` covers: the preflop, or every street; empty for none), the
+// current strategy (regret matching) elsewhere. Regrets are read with relaxed
+// atomic loads, so another thread may be applying batches meanwhile (the
+// coordinator's periodic snapshots; each infoset's regrets are then from
+// some moment of the computation).
 // R: double or std::int32_t (solver/tables.h).
 template <class R>
 std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,

@@ -541,16 +541,31 @@ void CoordinatorBase::StartCheckpoint(bool final) {
   });
 }
 
-void CoordinatorBase::StartSnapshot(std::vector<float> probabilities, double computed_ms) {
+void CoordinatorBase::StartSnapshot(std::function<std::vector<float>()> compute, bool on_coordinator) {
   last_snapshot_t_ = Elapsed();
   last_snapshot_iterations_ = totals_.iterations;
-  const SnapshotHeader header{totals_.iterations, layout_fingerprint_, strategy_entries_, probabilities.size()};
+  const SnapshotHeader header{totals_.iterations, layout_fingerprint_, strategy_entries_, entries_ - strategy_entries_};
   const std::filesystem::path path = SnapshotPath(logdir_, totals_.iterations);
-  StartWriter("snapshot", [header, path, computed_ms, probabilities = std::move(probabilities)] {
+  std::vector<float> probabilities;
+  double computed_ms = 0;
+  if (on_coordinator) {
+    const double start = SteadySeconds();
+    probabilities = compute();
+    computed_ms = (SteadySeconds() - start) * 1000;
+  }
+  StartWriter("snapshot", [header, path, on_coordinator, computed_ms, compute = std::move(compute),
+                           probabilities = std::move(probabilities)]() mutable {
+    if (!on_coordinator) {
+      const double start = SteadySeconds();
+      probabilities = compute();
+      computed_ms = (SteadySeconds() - start) * 1000;
+    }
     const double start = SteadySeconds();
     WriteSnapshot(path, header, probabilities);
-    return fmt::format("snapshot {} written: {:.1f} MiB, computed in {:.1f} ms, write {:.0f} ms", path.string(),
-                       std::filesystem::file_size(path) / 1048576.0, computed_ms, (SteadySeconds() - start) * 1000);
+    return fmt::format("snapshot {} written: {:.1f} MiB, computed in {:.1f} ms ({}), write {:.0f} ms", path.string(),
+                       std::filesystem::file_size(path) / 1048576.0, computed_ms,
+                       on_coordinator ? "the coordinator paused" : "in the background",
+                       (SteadySeconds() - start) * 1000);
   });
 }
 

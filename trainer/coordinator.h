@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -98,10 +99,10 @@ class CoordinatorBase {
   // Fills `data` (reusing its memory) with the state after the applied batches.
   void Snapshot(CheckpointData& data) const;
   void StartCheckpoint(bool final);
-  // Writes `probabilities` (the current strategy of entries from
-  // strategy_entries_ on, computed in `computed_ms` while the coordinator
-  // paused) as a snapshot, on the writer thread.
-  void StartSnapshot(std::vector<float> probabilities, double computed_ms);
+  // Writes a snapshot of the current strategy of the entries from
+  // strategy_entries_ on, which `compute` returns, on the writer thread;
+  // `compute` runs there too unless `on_coordinator`.
+  void StartSnapshot(std::function<std::vector<float>()> compute, bool on_coordinator);
   // Runs `write` (which returns the line to log) on the writer thread, after
   // the previous write; an exception is logged as "<what> failed: ...".
   template <class Write>

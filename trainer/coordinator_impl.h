@@ -150,12 +150,14 @@ int Coordinator<G>::Run() {
     if (!stopping_ && !writer_busy_.load() && strategy_entries_ < entries_ &&
         Due(config_.checkpoint.snapshot_interval, last_snapshot_t_, last_snapshot_iterations_) &&
         Reached(config_.checkpoint.snapshot_start, totals_.iterations)) {
-      // The single writer reads its own table: no race.
-      const auto start = std::chrono::steady_clock::now();
-      std::vector<float> probabilities =
-          StrategyProbabilities(layout_, static_cast<const Regret*>(regrets_), {}, strategy_entries_);
-      StartSnapshot(std::move(probabilities),
-                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      // Computed on the writer thread while this thread goes on applying
+      // (regrets read with relaxed atomic loads), except in deterministic
+      // mode, where the snapshot must be the table after exactly the batches
+      // applied so far.
+      const Regret* regrets = static_cast<const Regret*>(regrets_);
+      const std::uint64_t first = strategy_entries_;
+      auto compute = [this, regrets, first] { return StrategyProbabilities(layout_, regrets, {}, first); };
+      StartSnapshot(compute, /*on_coordinator=*/config_.run.deterministic);
     }
     if (Finished()) break;
     if (applied == 0) Sleep();
