@@ -12,7 +12,7 @@
 //   apply time    coordinator seconds spent applying, per batch (measured in
 //                 the 2-worker run, so under real cache contention)
 //   workers it can feed = batches/s the coordinator can apply /
-//                         batches/s one worker produces
+//                         batches/s one worker produces (median after 3 s)
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -68,16 +68,21 @@ Result Measure(int workers, const std::string& coordinator_cpu, double seconds, 
   Result r;
   r.workers = workers;
   r.coordinator_cpu = coordinator_cpu;
-  std::vector<double> rates, coordinator;
+  std::vector<double> rates, batch_rates, coordinator;
   std::vector<std::vector<double>> cpu(static_cast<std::size_t>(workers));
   std::ifstream in(dir / "metrics.jsonl");
-  nlohmann::json last;
+  nlohmann::json last, previous;
   for (std::string line; std::getline(in, line);) {
     const auto row = nlohmann::json::parse(line);
     if (row.value("final", false)) continue;
+    previous = last;
     last = row;
     if (row["t"].get<double>() <= 3) continue;
     rates.push_back(row["iterations_per_s"].get<double>());
+    if (!previous.is_null() && row["t"].get<double>() > previous["t"].get<double>()) {
+      batch_rates.push_back((row["batches_applied"].get<double>() - previous["batches_applied"].get<double>()) /
+                            (row["t"].get<double>() - previous["t"].get<double>()));
+    }
     for (std::size_t w = 0; w < cpu.size() && w < row["workers"].size(); ++w) {
       cpu[w].push_back(row["workers"][w]["cpu_pct"].get<double>());
     }
@@ -89,8 +94,8 @@ Result Measure(int workers, const std::string& coordinator_cpu, double seconds, 
   r.coordinator_cpu_pct = Median(coordinator);
   if (!last.is_null() && last["batches_applied"].get<double>() > 0) {
     r.apply_s_per_batch = last["apply_s"].get<double>() / last["batches_applied"].get<double>();
-    r.batches_per_s_per_worker = last["batches_applied"].get<double>() / last["t"].get<double>() / workers;
   }
+  if (!batch_rates.empty()) r.batches_per_s_per_worker = Median(batch_rates) / workers;
   fs::remove_all(dir);
   return r;
 }
