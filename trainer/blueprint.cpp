@@ -83,7 +83,7 @@ Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
   const auto yaml_size = Get<std::uint64_t>(bytes, 40);
   const std::size_t table = (48 + yaml_size + 7) / 8 * 8;
   if (table + entries * sizeof(float) != body) throw bad("truncated or malformed blueprint");
-  b.config_ = ParseConfig(bytes.substr(48, yaml_size), path + " (its config)", {});
+  b.config_ = ParseConfig(bytes.substr(48, yaml_size), path + " (its config)", {}, Inapplicable::kIgnoreInText);
   if (b.config_.game.name != "nlhe") throw bad("blueprints are for nlhe runs, this one's game is " + b.config_.game.name);
   const std::string bucket_path = buckets.empty() ? b.config_.abstraction.buckets : buckets;
   b.buckets_ = std::make_unique<abstraction::BucketFile>(abstraction::BucketFile::Open(bucket_path));

@@ -229,6 +229,28 @@ const YamlSchema<Config>& Schema() {
     f.push_back({"logging.progress",
                  [](const std::string& s, Config& c) { c.logging.progress = ParseEnum(s, {"auto", "bar", "lines"}); },
                  [](const Config& c) { return c.logging.progress; }});
+    // Keys that mean something for some games only: given for another game,
+    // they are an error (a config that sets game.players but forgets
+    // game.name would otherwise train leduc).
+    const auto only_for = [&f](const std::string& prefix, std::vector<std::string> games, const std::string& why) {
+      std::string names;
+      for (std::size_t i = 0; i < games.size(); ++i) names += (i == 0 ? "" : i + 1 == games.size() ? " or " : ", ") + games[i];
+      for (auto& field : f) {
+        if (field.path.rfind(prefix, 0) != 0) continue;
+        field.inapplicable = [games, names, why](const Config& c) {
+          if (std::find(games.begin(), games.end(), c.game.name) != games.end()) return std::string();
+          return fmt::format("expected only with game.name {} ({}), found with game.name {}", names, why, c.game.name);
+        };
+      }
+    };
+    only_for("game.players", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+    only_for("game.stacks", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+    only_for("game.small_blind", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+    only_for("game.big_blind", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+    only_for("game.ante", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+    only_for("betting.", {"nlhe", "nlhe_preflop"}, "the bet sizes of no-limit hold'em");
+    only_for("abstraction.buckets", {"nlhe"}, "bucket files are for nlhe");
+    only_for("abstraction.preflop_equity", {"nlhe_preflop"}, "the push/fold game's showdown equities");
     return f;
   }());
   return schema;
@@ -334,10 +356,11 @@ std::string Interval::ToString() const {
 
 std::vector<std::string> KnownKeys() { return Schema().KnownKeys(); }
 
-Config ParseConfig(const std::string& yaml_text, const std::string& source, const std::vector<Override>& overrides) {
+Config ParseConfig(const std::string& yaml_text, const std::string& source, const std::vector<Override>& overrides,
+                   Inapplicable inapplicable) {
   Config config;
   config.source = source;
-  Schema().Parse(yaml_text, source, overrides, config);
+  Schema().Parse(yaml_text, source, overrides, config, inapplicable);
   Validate(config, source);
   ResolveSolverDefaults(config, source);
   return config;

@@ -116,9 +116,13 @@ struct Config {
 
 // Reads and validates `path` with `overrides` applied on top.
 Config LoadConfig(const std::string& path, const std::vector<Override>& overrides);
-// Validates YAML text (for tests and for configs embedded in checkpoints).
-Config ParseConfig(const std::string& yaml_text, const std::string& source, const std::vector<Override>& overrides);
-// The resolved config as YAML, every key present.
+// Validates YAML text (for tests and for configs embedded in checkpoints and
+// blueprints: those pass Inapplicable::kIgnoreInText, as earlier versions
+// wrote the keys of every game into them). A key that means nothing for the
+// game (game.stacks for leduc) is an error otherwise.
+Config ParseConfig(const std::string& yaml_text, const std::string& source, const std::vector<Override>& overrides,
+                   Inapplicable inapplicable = Inapplicable::kError);
+// The resolved config as YAML: every key that means something for its game.
 std::string ToYaml(const Config& config);
 // The keys that must match for a checkpoint to be resumed: key path -> value.
 std::map<std::string, std::string> IdentityKeys(const Config& config);

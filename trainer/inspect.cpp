@@ -213,7 +213,7 @@ int PrintInfoset(const G& game, const CheckpointData& ckpt, const std::string& n
 
 int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
   const CheckpointData ckpt = ReadCheckpoint(path);
-  const Config config = ParseConfig(ckpt.config_yaml, path.string() + " (its config)", {});
+  const Config config = ParseConfig(ckpt.config_yaml, path.string() + " (its config)", {}, Inapplicable::kIgnoreInText);
   if (options.preflop_chart) return PrintPreflopChart(ckpt, config, options);
   if (options.infoset.empty()) {
     fmt::print("checkpoint {}\n  game {}  iterations {}  batches applied {}  pending {}\n  abstraction {}\n"

@@ -105,13 +105,9 @@ int Train(const TrainOptions& options) {
     }
   }
   Config config = options.config_path.empty()
-                      ? ParseConfig(resume->config_yaml, resumed_path.string() + " (its config)", overrides)
+                      ? ParseConfig(resume->config_yaml, resumed_path.string() + " (its config)", overrides,
+                                    Inapplicable::kIgnoreInText)
                       : LoadConfig(options.config_path, overrides);
-  if (config.game.name != "nlhe" && !config.abstraction.buckets.empty()) {
-    throw ConfigError(fmt::format("{}: abstraction.buckets: {} has no card abstraction (bucket files are for nlhe), "
-                                  "found '{}'",
-                                  config.source, config.game.name, config.abstraction.buckets));
-  }
   if (config.game.name == "nlhe" && config.abstraction.buckets.empty()) {
     throw ConfigError(fmt::format("{}: abstraction.buckets: nlhe needs a card abstraction file, found none; build one "
                                   "with 'build_buckets --config configs/abstraction_small.yaml' and pass it with "
@@ -125,9 +121,13 @@ int Train(const TrainOptions& options) {
     std::string differences;
     const auto now = IdentityKeys(config);
     for (const auto& [key, value] : resume->identity) {
+      // A key the config does not have means nothing for its game (earlier
+      // versions recorded the no-limit table of leduc runs too); a change of
+      // game is reported as game.name.
       const auto it = now.find(key);
-      const std::string current = it == now.end() ? "(absent)" : it->second;
-      if (current != value) differences += fmt::format("\n  {}: checkpoint has '{}', config has '{}'", key, value, current);
+      if (it != now.end() && it->second != value) {
+        differences += fmt::format("\n  {}: checkpoint has '{}', config has '{}'", key, value, it->second);
+      }
     }
     if (!differences.empty()) {
       throw ConfigError(fmt::format("cannot resume from {}: the config differs in what the tables depend on:{}",

@@ -55,7 +55,16 @@ struct Field {
   std::function<std::string(const T&)> get;
   bool identity = false;  // must match to resume a checkpoint
   ListForm list = ListForm::kNone;
+  // Whether the key means anything for this config (null: always). Returns ""
+  // when it does, else "expected ..., found ..." saying why not. A key given
+  // where it means nothing is an error; ToYaml and IdentityKeys leave it out.
+  std::function<std::string(const T&)> inapplicable = {};
 };
+
+// What Parse does with a key of the YAML text that means nothing for the
+// config (Field::inapplicable): refuse it, or reset it to its default (for
+// configs written by an older version that printed every key).
+enum class Inapplicable { kError, kIgnoreInText };
 
 // Field parsers: each throws Expected.
 std::uint64_t ParseUInt(const std::string& s, std::uint64_t lo, std::uint64_t hi);
@@ -111,10 +120,12 @@ class YamlSchema {
   }
 
   // Parses `yaml_text` into `config` (which holds the defaults), then applies
-  // `overrides`.
+  // `overrides`; then checks that every key given means something.
   void Parse(const std::string& yaml_text, const std::string& source, const std::vector<Override>& overrides,
-             T& config) const {
+             T& config, Inapplicable inapplicable = Inapplicable::kError) const {
     using namespace schema_detail;
+    const T defaults = config;
+    std::vector<Given> given;
     YAML::Node root;
     try {
       root = YAML::Load(yaml_text);
@@ -136,13 +147,14 @@ class YamlSchema {
         if (kv.second.IsNull()) continue;
         if (const Field<T>* field = Find(section)) {  // a top-level key
           Set(*field, ValueText(field->path, field->list, kv.second, source), config, Where(source, kv.second.Mark()));
+          given.push_back({field, Where(source, kv.second.Mark()), true});
           continue;
         }
         if (!kv.second.IsMap()) {
           throw ConfigError(Where(source, kv.second.Mark()) + ": " + section + ": expected a mapping of keys, found " +
                             Found(kv.second));
         }
-        ParseMap(kv.second, section, config, source);
+        ParseMap(kv.second, section, config, source, given);
       }
     }
     for (const Override& o : overrides) {
@@ -151,14 +163,27 @@ class YamlSchema {
         throw ConfigError("command line (" + o.origin + "): unknown key '" + o.key + "'" + Suggest(o.key, KnownKeys()));
       }
       Set(*field, o.value, config, "command line (" + o.origin + ")");
+      given.push_back({field, "command line (" + o.origin + ")", false});
+    }
+    for (const Given& g : given) {
+      if (!g.field->inapplicable) continue;
+      const std::string why = g.field->inapplicable(config);
+      if (why.empty()) continue;
+      if (g.in_text && inapplicable == Inapplicable::kIgnoreInText) {
+        g.field->set(g.field->get(defaults), config);
+      } else {
+        throw ConfigError(g.where + ": " + g.field->path + ": " + why);
+      }
     }
   }
 
-  // Every key, nested by its path, two spaces per level.
+  // Every key that means something for `config`, nested by its path, two
+  // spaces per level.
   std::string ToYaml(const T& config, const std::string& header) const {
     std::string out = header;
     std::vector<std::string> open;
     for (const auto& f : fields_) {
+      if (!Applies(f, config)) continue;
       const std::vector<std::string> parts = schema_detail::Split(f.path, '.');
       std::size_t common = 0;
       while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common]) ++common;
@@ -177,12 +202,21 @@ class YamlSchema {
   std::map<std::string, std::string> IdentityKeys(const T& config) const {
     std::map<std::string, std::string> keys;
     for (const auto& f : fields_) {
-      if (f.identity) keys[f.path] = f.get(config);
+      if (f.identity && Applies(f, config)) keys[f.path] = f.get(config);
     }
     return keys;
   }
 
  private:
+  // A key given in the text or on the command line, and where.
+  struct Given {
+    const Field<T>* field;
+    std::string where;
+    bool in_text;
+  };
+
+  static bool Applies(const Field<T>& f, const T& config) { return !f.inapplicable || f.inapplicable(config).empty(); }
+
   static std::string source_prefix(const std::string& where) { return where + ": "; }
 
   static void Set(const Field<T>& field, const std::string& value, T& config, const std::string& where) {
@@ -193,13 +227,15 @@ class YamlSchema {
     }
   }
 
-  void ParseMap(const YAML::Node& node, const std::string& prefix, T& config, const std::string& source) const {
+  void ParseMap(const YAML::Node& node, const std::string& prefix, T& config, const std::string& source,
+                std::vector<Given>& given) const {
     using namespace schema_detail;
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
       const std::string path = prefix + "." + key;
       if (const Field<T>* field = Find(path)) {
         Set(*field, ValueText(path, field->list, kv.second, source), config, Where(source, kv.second.Mark()));
+        given.push_back({field, Where(source, kv.second.Mark()), true});
         continue;
       }
       if (ChildrenOf(path).empty()) {
@@ -216,7 +252,7 @@ class YamlSchema {
         throw ConfigError(Where(source, kv.second.Mark()) + ": " + path + ": expected a mapping of keys (" +
                           Join(ChildrenOf(path)) + "), found " + Found(kv.second));
       }
-      ParseMap(kv.second, path, config, source);
+      ParseMap(kv.second, path, config, source, given);
     }
   }
 

@@ -102,15 +102,15 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
      "bad.yaml:1:1: expected a mapping of sections (game, abstraction, ...), found a list"},
     {"run:\n  batch_sise: 10",
      "bad.yaml:2:3: unknown key 'run.batch_sise' (did you mean 'batch_size'?)"},
-    {"game:\n  players: 7",
+    {"game:\n  players: 7\n  name: nlhe",
      "bad.yaml:2:12: game.players: expected an integer from 2 to 6, found '7'"},
-    {"game:\n  players: 3\n  stacks: [100, 200]",
+    {"game:\n  players: 3\n  stacks: [100, 200]\n  name: nlhe",
      "bad.yaml: game.stacks: expected one value for every seat or 3 values (game.players), found 2"},
-    {"game:\n  stacks: [100, {a: 1}]",
+    {"game:\n  stacks: [100, {a: 1}]\n  name: nlhe",
      "bad.yaml:2:17: game.stacks: expected a single value in the list, found a mapping"},
-    {"game:\n  stacks: 0",
+    {"game:\n  stacks: 0\n  name: nlhe",
      "bad.yaml:2:11: game.stacks: expected chips from 1 to 1000000000, one value for every seat or a list of one per seat, found '0'"},
-    {"game:\n  small_blind: 200",
+    {"game:\n  small_blind: 200\n  name: nlhe",
      "bad.yaml: game.small_blind: expected at most game.big_blind (100), found 200"},
     {"betting:\n  flop:\n    max_raise: 2",
      "bad.yaml:3:5: unknown key 'betting.flop.max_raise' (did you mean 'max_raises'?)"},
@@ -120,12 +120,22 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
      "bad.yaml:2:9: betting.flop: expected a mapping of keys (max_raises, sizes), found '3'"},
     {"betting:\n  flop:\n    limp: false",
      "bad.yaml:3:5: unknown key 'betting.flop.limp' (it exists only as betting.preflop.limp)"},
-    {"betting:\n  turn:\n    sizes: [[0.5, huge], [allin]]",
+    {"betting:\n  turn:\n    sizes: [[0.5, huge], [allin]]\ngame:\n  name: nlhe",
      "bad.yaml:3:12: betting.turn.sizes: expected pot fractions or allin per raise depth, e.g. [[0.5, 1, allin], [allin]] (raise depth 0: 'huge' is not a pot fraction in (0, 100] or allin), found '0.5, huge | allin'"},
-    {"betting:\n  river:\n    sizes: [[0.5], 1]",
+    {"betting:\n  river:\n    sizes: [[0.5], 1]\ngame:\n  name: nlhe",
      "bad.yaml:3:20: betting.river.sizes: expected a list per raise depth, found '1'"},
-    {"betting:\n  river:\n    max_raises: 2\n    sizes: []",
-     "bad.yaml: betting.river.sizes: expected at least one size when max_raises is 2, found none"}};
+    {"betting:\n  river:\n    max_raises: 2\n    sizes: []\ngame:\n  name: nlhe_preflop",
+     "bad.yaml: betting.river.sizes: expected at least one size when max_raises is 2, found none"},
+    // Keys that mean nothing for the game: a config that sets the table but
+    // forgets game.name must not quietly train leduc.
+    {"game:\n  players: 6\n  stacks: 10000",
+     "bad.yaml:2:12: game.players: expected only with game.name nlhe or nlhe_preflop (the table of no-limit hold'em), found with game.name leduc"},
+    {"game:\n  name: kuhn\nbetting:\n  flop:\n    max_raises: 1",
+     "bad.yaml:5:17: betting.flop.max_raises: expected only with game.name nlhe or nlhe_preflop (the bet sizes of no-limit hold'em), found with game.name kuhn"},
+    {"abstraction:\n  buckets: b.bin\ngame:\n  name: nlhe_preflop",
+     "bad.yaml:2:12: abstraction.buckets: expected only with game.name nlhe (bucket files are for nlhe), found with game.name nlhe_preflop"},
+    {"game:\n  name: nlhe\nabstraction:\n  preflop_equity: e.bin",
+     "bad.yaml:4:19: abstraction.preflop_equity: expected only with game.name nlhe_preflop (the push/fold game's showdown equities), found with game.name nlhe"}};
   for (const Case& c : cases) {
     CAPTURE(c.yaml);
     CHECK(ErrorOf(c.yaml) == c.message);
@@ -219,20 +229,36 @@ TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR f
   CHECK(ToYaml(again) == ToYaml(chosen));
 }
 
-TEST_CASE("the resolved config round-trips through YAML with every key present") {
+TEST_CASE("the resolved config round-trips through YAML with every key of its game present") {
   const Config c = ParseConfig("game:\n  name: kuhn\nrun:\n  time_budget: 2h\n  deterministic: true\n"
                                "checkpoint:\n  interval: 5000\nlogging:\n  logdir: runs/x y\n",
                                "c.yaml", {});
   const std::string yaml = ToYaml(c);
-  for (const std::string& key : KnownKeys()) {
-    CAPTURE(key);
-    // Each key on its own line, indented two spaces per level of nesting.
+  // Each key on its own line, indented two spaces per level of nesting.
+  const auto line_of = [](const std::string& key) {
     const auto depth = static_cast<std::size_t>(std::count(key.begin(), key.end(), '.'));
     std::string line = "\n";
     line.append(2 * depth, ' ');
     line += key.substr(key.rfind('.') + 1);
-    line += ':';
-    CHECK(yaml.find(line) != std::string::npos);
+    return line + ':';
+  };
+  int absent = 0;
+  for (const std::string& key : KnownKeys()) {
+    CAPTURE(key);
+    // The no-limit hold'em table, bet sizes and abstraction files mean nothing for kuhn.
+    const bool nlhe_only = key.rfind("game.", 0) == 0 ? key != "game.name"
+                                                      : key.rfind("betting.", 0) == 0 || key.rfind("abstraction.", 0) == 0;
+    CHECK((yaml.find(line_of(key)) != std::string::npos) == !nlhe_only);
+    absent += nlhe_only;
+  }
+  CHECK(absent == 5 + 9 + 2);
+  CHECK(yaml.find("\nbetting:") == std::string::npos);
+  CHECK(yaml.find("\nabstraction:") == std::string::npos);
+  // Every key of an nlhe config but the push/fold game's equity file.
+  const std::string nlhe = ToYaml(ParseConfig("game:\n  name: nlhe\n", "c.yaml", {}));
+  for (const std::string& key : KnownKeys()) {
+    CAPTURE(key);
+    CHECK((nlhe.find(line_of(key)) != std::string::npos) == (key != "abstraction.preflop_equity"));
   }
   const Config again = ParseConfig(yaml, "resolved.yaml", {});
   CHECK(ToYaml(again) == yaml);
@@ -273,7 +299,7 @@ TEST_CASE("no-limit hold'em table and betting abstraction: YAML lists or text, n
   CHECK(IdentityKeys(c).count("betting.flop.sizes") == 1);
   CHECK(IdentityKeys(c).count("game.stacks") == 1);
   // One stack for every seat.
-  const Config same = ParseConfig("game:\n  players: 6\n  stacks: 10000\n", "c.yaml", {});
+  const Config same = ParseConfig("game:\n  name: nlhe\n  players: 6\n  stacks: 10000\n", "c.yaml", {});
   CHECK(TableOf(same).stacks[5] == 10000);
 }
 

@@ -371,6 +371,43 @@ TEST_CASE("bad usage exits 2 with one clear line and leaves an existing run alon
   CHECK(Slurp(dir / "metrics.jsonl") == before);
 }
 
+TEST_CASE("keys that mean nothing for the game: refused from the user, ignored in an older checkpoint") {
+  const fs::path dir = Scratch("inapplicable");
+  // A leduc run given a no-limit table is refused before anything starts.
+  CHECK(Run(Leduc(dir, {"--set", "game.stacks=500"}), dir.string() + ".1") == 2);
+  CHECK(Slurp(dir.string() + ".1") ==
+        "error: command line (--set): game.stacks: expected only with game.name nlhe or nlhe_preflop (the table of "
+        "no-limit hold'em), found with game.name leduc\n");
+  CHECK_FALSE(fs::exists(dir));
+  REQUIRE(Run(Leduc(dir, {"--iters", "20000", "--time-budget", "0", "--num-workers", "1"}), dir.string() + ".2") == 0);
+  const std::string resolved = Slurp(dir / "config.yaml");
+  CHECK(resolved.find("name: leduc") != std::string::npos);
+  CHECK(resolved.find("stacks:") == std::string::npos);
+  CHECK(resolved.find("betting:") == std::string::npos);
+  // A checkpoint as earlier versions wrote it: every key of every game in its
+  // config and identity. It still resumes (without --config) and inspects.
+  const auto all = trainer::ListCheckpoints(dir / "checkpoints");
+  REQUIRE(all.size() == 1);
+  trainer::CheckpointData old = trainer::ReadCheckpoint(all[0]);
+  const std::string game = "game:\n  name: leduc\n";
+  REQUIRE(old.config_yaml.find(game) != std::string::npos);
+  old.config_yaml.replace(old.config_yaml.find(game), game.size(),
+                          game + "  players: 2\n  stacks: 20000\n  small_blind: 50\n  big_blind: 100\n  ante: 0\n"
+                                 "abstraction:\n  buckets: \"\"\n  preflop_equity: assets/preflop_equity.bin\n"
+                                 "betting:\n  flop:\n    max_raises: 2\n    sizes: 0.5, 1, allin | 1, allin\n");
+  old.identity["game.stacks"] = "20000";
+  old.identity["betting.flop.max_raises"] = "2";
+  trainer::WriteCheckpoint(all[0], old);
+  CHECK(Run({"inspect", all[0].string(), "--infoset", "Ks:r"}, dir.string() + ".3") == 0);
+  CHECK(Slurp(dir.string() + ".3").find("Ks:r") != std::string::npos);
+  CHECK(Run({"--resume-from", all[0].string(), "--iters", "40000"}, dir.string() + ".4") == 0);
+  CHECK(trainer::ReadCheckpoint(dir / "checkpoints" / "ckpt-40000.bin").iterations == 40000);
+  // The user's own keys on resume are still checked.
+  CHECK(Run({"--resume-from", dir.string(), "--iters", "60000", "--set", "betting.flop.max_raises=1"},
+            dir.string() + ".5") == 2);
+  CHECK(Slurp(dir.string() + ".5").find("betting.flop.max_raises: expected only with game.name") != std::string::npos);
+}
+
 TEST_CASE("inspect summarises a run, plots it, and prints an infoset's strategy from a checkpoint") {
   const fs::path dir = Scratch("inspect");
   REQUIRE(Run(Leduc(dir, {"--deterministic", "--num-workers", "1", "--iters", "100000", "--batch-size", "10000",
