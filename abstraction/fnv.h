@@ -1,6 +1,7 @@
-// FNV-1a 64: the checksum of every file format of the project (bucket files,
-// preflop equities, checkpoints, blueprints). Not cryptographic: it finds
-// truncation and bit flips, which is what the formats need.
+// FNV-1a 64: the checksum of bucket files and preflop equities, and of the
+// earlier versions of checkpoints, snapshots and blueprints (checksum.h),
+// and a fingerprint of small things. Not cryptographic: it finds truncation
+// and bit flips, which is what the formats need.
 #pragma once
 
 #include <cstddef>

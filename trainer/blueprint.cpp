@@ -8,7 +8,7 @@
 #include <fmt/core.h>
 
 #include "abstraction/bet_translation.h"
-#include "abstraction/fnv.h"
+#include "abstraction/checksum.h"
 #include "ipc/segment.h"
 #include "solver/regret_matching.h"
 #include "trainer/checkpoint.h"
@@ -17,7 +17,8 @@ namespace bp::trainer {
 namespace {
 
 constexpr char kMagic[8] = {'B', 'P', 'B', 'L', 'U', 'E', 'P', '1'};
-constexpr std::uint32_t kVersion = 1;
+// 2: XXH3-64 checksum; 1 (earlier versions, still read): FNV-1a 64.
+constexpr std::uint32_t kVersion = 2;
 
 
 template <class T>
@@ -48,8 +49,10 @@ void Blueprint::Write(const std::string& path, const Config& config, std::uint64
   Put<std::uint64_t>(head, yaml.size());
   head += yaml;
   head.append((8 - head.size() % 8) % 8, '\0');
-  const std::uint64_t checksum = abstraction::Fnv1a64(probabilities.data(), probabilities.size() * sizeof(float),
-                                                      abstraction::Fnv1a64(head.data(), head.size()));
+  abstraction::Checksum hash(abstraction::Checksum::Kind::kXxh3);
+  hash.Update(head.data(), head.size());
+  hash.Update(probabilities.data(), probabilities.size() * sizeof(float));
+  const std::uint64_t checksum = hash.Value();
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -69,11 +72,13 @@ Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
   const std::string bytes = ReadWholeFile(in, path);
   auto bad = [&](const std::string& what) { return abstraction::AssetError(fmt::format("{}: {}", path, what)); };
   if (bytes.size() < 56 || std::memcmp(bytes.data(), kMagic, 8) != 0) throw bad("not a blueprint file (magic is not BPBLUEP1)");
-  if (Get<std::uint32_t>(bytes, 8) != kVersion) {
-    throw bad(fmt::format("blueprint version {}, this build reads version {}", Get<std::uint32_t>(bytes, 8), kVersion));
+  const std::uint32_t version = Get<std::uint32_t>(bytes, 8);
+  if (version != kVersion && version != 1) {
+    throw bad(fmt::format("blueprint version {}, this build reads versions 1 and {}", version, kVersion));
   }
   const std::size_t body = bytes.size() - 8;
-  if (abstraction::Fnv1a64(bytes.data(), body) != Get<std::uint64_t>(bytes, body)) {
+  const auto kind = version == 1 ? abstraction::Checksum::Kind::kFnv1a64 : abstraction::Checksum::Kind::kXxh3;
+  if (abstraction::Checksum::Of(kind, bytes.data(), body) != Get<std::uint64_t>(bytes, body)) {
     throw bad("checksum mismatch: the file is corrupt");
   }
   Blueprint b;

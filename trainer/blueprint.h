@@ -10,7 +10,7 @@
 //
 // Byte layout (little-endian):
 //     0   8  magic "BPBLUEP1"
-//     8   4  version (1)
+//     8   4  version (2)
 //    12   4  zero
 //    16   8  iterations trained
 //    24   8  fingerprint of the bucket file
@@ -18,7 +18,8 @@
 //    40   8  length L of the config YAML
 //    48   L  the resolved config (YAML), then zeros to a multiple of 8
 //         4 x entries  probabilities
-//         8  FNV-1a 64 of every byte before it
+//         8  XXH3-64 of every byte before it (abstraction/checksum.h); in
+//            version 1 (earlier versions, still read) FNV-1a 64
 //
 // Query: a seat, the real actions so far ("f", "k", "c", "r<chips>" = raise
 // to a street total, "a" = all-in), the seat's hole cards and the board.

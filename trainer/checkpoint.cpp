@@ -16,6 +16,7 @@
 #include <streambuf>
 #include <vector>
 
+#include "abstraction/checksum.h"
 #include "ipc/segment.h"
 #include "solver/regret_matching.h"
 #include "solver/tables.h"
@@ -24,7 +25,10 @@ namespace bp::trainer {
 
 namespace {
 
-constexpr char kMagic[8] = {'B', 'P', 'C', 'K', 'P', 'T', '0', '1'};
+// The frame: magic, body (cereal), body length, checksum of the body.
+// BPCKPT02: XXH3-64; BPCKPT01 (earlier versions, still read): FNV-1a 64.
+constexpr char kMagic[8] = {'B', 'P', 'C', 'K', 'P', 'T', '0', '2'};
+constexpr char kMagicFnv[8] = {'B', 'P', 'C', 'K', 'P', 'T', '0', '1'};
 
 void WriteAll(int fd, const char* data, std::size_t size, const std::filesystem::path& path) {
   while (size > 0) {
@@ -47,17 +51,17 @@ void FsyncDir(const std::filesystem::path& dir) {
 }
 
 // Streams bytes to a file descriptor through a 1 MiB buffer, keeping the
-// FNV-1a checksum and the length of everything written.
+// checksum and the length of everything written.
 class ChecksumFileBuf : public std::streambuf {
  public:
   ChecksumFileBuf(int fd, const std::filesystem::path& path) : fd_(fd), path_(path), buffer_(1 << 20) {
     setp(buffer_.data(), buffer_.data() + buffer_.size());
   }
-  std::uint64_t checksum() const { return hash_; }
+  std::uint64_t checksum() const { return hash_.Value(); }
   std::uint64_t length() const { return length_; }
   void Flush() {
     const std::size_t n = static_cast<std::size_t>(pptr() - pbase());
-    hash_ = Fnv1a64(pbase(), n, hash_);
+    hash_.Update(pbase(), n);
     length_ += n;
     WriteAll(fd_, pbase(), n, path_);
     setp(buffer_.data(), buffer_.data() + buffer_.size());
@@ -81,7 +85,7 @@ class ChecksumFileBuf : public std::streambuf {
   int fd_;
   std::filesystem::path path_;
   std::vector<char> buffer_;
-  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+  abstraction::Checksum hash_{abstraction::Checksum::Kind::kXxh3};
   std::uint64_t length_ = 0;
 };
 
@@ -151,8 +155,9 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
     throw CheckpointError(fmt::format("{}: truncated: {} bytes, smaller than the {}-byte frame", path.string(),
                                       file.size(), kOverhead));
   }
-  if (std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) {
-    throw CheckpointError(fmt::format("{}: magic number is invalid: expected \"BPCKPT01\", found \"{}\" "
+  const bool fnv = std::memcmp(file.data(), kMagicFnv, sizeof(kMagic)) == 0;
+  if (!fnv && std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) {
+    throw CheckpointError(fmt::format("{}: magic number is invalid: expected \"BPCKPT02\" (or BPCKPT01), found \"{}\" "
                                       "(not a checkpoint of this program)",
                                       path.string(), std::string(file.data(), sizeof(kMagic))));
   }
@@ -164,7 +169,8 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
                                       path.string(), length, file.size() - kOverhead));
   }
   char* body = file.data() + sizeof(kMagic);
-  if (Fnv1a64(body, length) != checksum) {
+  const auto kind = fnv ? abstraction::Checksum::Kind::kFnv1a64 : abstraction::Checksum::Kind::kXxh3;
+  if (abstraction::Checksum::Of(kind, body, length) != checksum) {
     throw CheckpointError(fmt::format("{}: checksum mismatch: the content is corrupt", path.string()));
   }
   CheckpointData data;

@@ -2,10 +2,12 @@
 // batches, enough to resume it exactly.
 //
 // File byte layout (little-endian):
-//   [0, 8)         magic "BPCKPT01"
+//   [0, 8)         magic "BPCKPT02"
 //   [8, 8+N)       body: a cereal binary archive of CheckpointData (below)
 //   [8+N, 16+N)    u64 N, the body length
-//   [16+N, 24+N)   u64 FNV-1a 64 checksum of the body
+//   [16+N, 24+N)   u64 XXH3-64 checksum of the body (abstraction/checksum.h)
+// Files with the magic "BPCKPT01" (earlier versions) are the same with an
+// FNV-1a 64 checksum, and are read too.
 // The length and checksum are checked before the body is parsed, so a
 // truncated or bit-flipped file gives CheckpointError, never a crash or a huge
 // allocation. Written to "<path>.tmp", fsynced, renamed over <path>, and the

@@ -169,23 +169,21 @@ int Coordinator<G>::Run() {
   JoinCheckpointWriter();
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
+    const auto blueprint_start = std::chrono::steady_clock::now();
     std::vector<float> probabilities =
         StrategyProbabilities(layout_, static_cast<const Regret*>(regrets_),
                               std::span<const double>(strategy_, strategy_entries_));
     std::string after = "current strategy after it";
     if (strategy_entries_ < entries_) {
-      int used = 0;
       std::vector<std::string> skipped;
-      const std::vector<float> mean =
-          MeanOfSnapshots(logdir_, layout_fingerprint_, strategy_entries_, entries_ - strategy_entries_, used, skipped);
+      const int used = MeanOfSnapshots(logdir_, layout_fingerprint_, strategy_entries_,
+                                       std::span<float>(probabilities).subspan(strategy_entries_), skipped);
       for (const std::string& s : skipped) log_.Warn("snapshot skipped: {}", s);
-      if (used > 0) {
-        std::copy(mean.begin(), mean.end(), probabilities.begin() + static_cast<std::ptrdiff_t>(strategy_entries_));
-        after = fmt::format("the mean of {} current-strategy snapshot(s) after it", used);
-      }
+      if (used > 0) after = fmt::format("the mean of {} current-strategy snapshot(s) after it", used);
     }
     Blueprint::Write(path, config_, totals_.iterations, game_.buckets().fingerprint(), probabilities);
-    log_.Info("blueprint {} written: {}", path,
+    log_.Info("blueprint {} written in {:.1f} s: {}", path,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - blueprint_start).count(),
               strategy_entries_ == entries_ ? "average strategy" : "preflop average strategy, " + after);
   }
   WriteMetrics(true, last_exploitability_);

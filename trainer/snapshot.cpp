@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
-#include "abstraction/fnv.h"
-#include "ipc/segment.h"
+#include "abstraction/checksum.h"
 #include "trainer/checkpoint.h"
 
 namespace bp::trainer {
@@ -16,7 +16,8 @@ namespace bp::trainer {
 namespace {
 
 constexpr char kMagic[8] = {'B', 'P', 'S', 'N', 'A', 'P', 'S', '1'};
-constexpr std::uint32_t kVersion = 1;
+// 2: XXH3-64 checksum; 1 (earlier versions, still read): FNV-1a 64.
+constexpr std::uint32_t kVersion = 2;
 constexpr std::size_t kHeaderBytes = 48;
 
 template <class T>
@@ -31,12 +32,14 @@ T Get(const char* bytes, std::size_t at) {
   return value;
 }
 
-// Reads and checks one snapshot; an error message, or empty and `out` filled.
-// The probabilities are read straight into `out` (populated memory, see
-// ipc::PopulatePages), the checksum computed as they arrive.
-std::string ReadSnapshot(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t first,
-                         std::uint64_t count, std::vector<float>& out) {
-  std::ifstream in(path, std::ios::binary);
+constexpr std::size_t kChunkFloats = std::size_t{1} << 20;  // 4 MiB read at a time
+
+// Opens and checks one snapshot without holding it in memory: header, size,
+// checksum (the file read once in chunks), abstraction and range. An error
+// message, or empty and `in` positioned at the first probability.
+std::string OpenSnapshot(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t first,
+                         std::uint64_t count, std::ifstream& in, std::vector<float>& chunk) {
+  in.open(path, std::ios::binary);
   if (!in) return std::string("cannot open: ") + std::strerror(errno);
   std::error_code ec;
   const std::uint64_t size = std::filesystem::file_size(path, ec);
@@ -44,30 +47,31 @@ std::string ReadSnapshot(const std::filesystem::path& path, std::uint64_t finger
   if (ec || size < kHeaderBytes + 8 || !in.read(header, kHeaderBytes) || std::memcmp(header, kMagic, 8) != 0) {
     return "not a snapshot file";
   }
-  if (Get<std::uint32_t>(header, 8) != kVersion) {
-    return fmt::format("version {}, this build reads version {}", Get<std::uint32_t>(header, 8), kVersion);
+  const std::uint32_t version = Get<std::uint32_t>(header, 8);
+  if (version != kVersion && version != 1) {
+    return fmt::format("version {}, this build reads versions 1 and {}", version, kVersion);
   }
   const std::uint64_t n = Get<std::uint64_t>(header, 40);
   if (n > (size - kHeaderBytes - 8) / sizeof(float) || size != kHeaderBytes + n * sizeof(float) + 8) return "truncated";
-  if (out.size() != n) ipc::AllocatePopulatedPrivate(out, n);
-  std::uint64_t hash = abstraction::Fnv1a64(header, kHeaderBytes);
-  constexpr std::uint64_t kChunk = 1 << 20;  // floats
-  for (std::uint64_t at = 0; at < n; at += kChunk) {
-    const std::uint64_t k = std::min(kChunk, n - at);
-    if (!in.read(reinterpret_cast<char*>(out.data() + at), static_cast<std::streamsize>(k * sizeof(float)))) {
+  abstraction::Checksum hash(version == 1 ? abstraction::Checksum::Kind::kFnv1a64 : abstraction::Checksum::Kind::kXxh3);
+  hash.Update(header, kHeaderBytes);
+  for (std::uint64_t at = 0; at < n; at += kChunkFloats) {
+    const std::uint64_t k = std::min<std::uint64_t>(kChunkFloats, n - at);
+    if (!in.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(k * sizeof(float)))) {
       return "truncated";
     }
-    hash = abstraction::Fnv1a64(out.data() + at, k * sizeof(float), hash);
+    hash.Update(chunk.data(), k * sizeof(float));
   }
   std::uint64_t stored = 0;
   if (!in.read(reinterpret_cast<char*>(&stored), sizeof(stored))) return "truncated";
-  if (hash != stored) return "checksum mismatch (corrupt)";
+  if (hash.Value() != stored) return "checksum mismatch (corrupt)";
   if (Get<std::uint64_t>(header, 24) != fingerprint) return "taken with another abstraction";
   if (Get<std::uint64_t>(header, 32) != first || n != count) {
     return fmt::format("covers entries [{}, {}), this run's postflop is [{}, {})", Get<std::uint64_t>(header, 32),
                        Get<std::uint64_t>(header, 32) + n, first, first + count);
   }
-  return "";
+  in.seekg(static_cast<std::streamoff>(kHeaderBytes));
+  return in ? "" : "cannot seek back to the probabilities";
 }
 
 }  // namespace
@@ -84,8 +88,10 @@ void WriteSnapshot(const std::filesystem::path& path, const SnapshotHeader& head
   Put<std::uint64_t>(head, header.layout_fingerprint);
   Put<std::uint64_t>(head, header.first_entry);
   Put<std::uint64_t>(head, probabilities.size());
-  const std::uint64_t checksum =
-      abstraction::Fnv1a64(probabilities.data(), probabilities.size_bytes(), abstraction::Fnv1a64(head.data(), head.size()));
+  abstraction::Checksum hash(abstraction::Checksum::Kind::kXxh3);
+  hash.Update(head.data(), head.size());
+  hash.Update(probabilities.data(), probabilities.size_bytes());
+  const std::uint64_t checksum = hash.Value();
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   const std::filesystem::path tmp = path.string() + ".tmp";
@@ -101,10 +107,8 @@ void WriteSnapshot(const std::filesystem::path& path, const SnapshotHeader& head
   if (ec) throw CheckpointError(fmt::format("{}: cannot rename into place: {}", path.string(), ec.message()));
 }
 
-std::vector<float> MeanOfSnapshots(const std::filesystem::path& logdir, std::uint64_t layout_fingerprint,
-                                   std::uint64_t first_entry, std::uint64_t count, int& used,
-                                   std::vector<std::string>& skipped) {
-  used = 0;
+int MeanOfSnapshots(const std::filesystem::path& logdir, std::uint64_t layout_fingerprint, std::uint64_t first_entry,
+                    std::span<float> out, std::vector<std::string>& skipped) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(logdir / "snapshots", ec)) {
@@ -112,23 +116,46 @@ std::vector<float> MeanOfSnapshots(const std::filesystem::path& logdir, std::uin
     if (name.starts_with("snapshot-") && name.ends_with(".bin")) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  std::vector<double> sum;
-  std::vector<float> one;  // allocated once, reused for every file
-  for (const auto& file : files) {
-    const std::string error = ReadSnapshot(file, layout_fingerprint, first_entry, count, one);
-    if (!error.empty()) {
-      skipped.push_back(file.string() + ": " + error);
-      continue;
+  // A running mean straight into `out`, read in chunks: no table-sized
+  // buffer (on a virtual machine, fresh memory costs more than the reading).
+  std::vector<float> chunk(kChunkFloats);
+  std::vector<std::string> unreadable;  // passed their check, failed the second read
+  for (;;) {
+    std::vector<std::string> bad;
+    int used = 0;
+    std::optional<std::size_t> failed;
+    for (std::size_t f = 0; f < files.size() && !failed; ++f) {
+      std::ifstream in;
+      const std::string error = OpenSnapshot(files[f], layout_fingerprint, first_entry, out.size(), in, chunk);
+      if (!error.empty()) {
+        bad.push_back(files[f].string() + ": " + error);
+        continue;
+      }
+      const float weight = 1.0f / static_cast<float>(used + 1);
+      for (std::uint64_t at = 0; at < out.size() && !failed; at += kChunkFloats) {
+        const std::uint64_t k = std::min<std::uint64_t>(kChunkFloats, out.size() - at);
+        if (!in.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(k * sizeof(float)))) {
+          failed = f;
+          break;
+        }
+        float* o = out.data() + at;
+        if (used == 0) {
+          std::copy_n(chunk.data(), k, o);
+        } else {
+          for (std::uint64_t i = 0; i < k; ++i) o[i] += (chunk[i] - o[i]) * weight;
+        }
+      }
+      if (!failed) ++used;
     }
-    if (sum.empty()) ipc::AllocatePopulatedPrivate(sum, count);
-    for (std::uint64_t i = 0; i < count; ++i) sum[i] += one[i];
-    ++used;
+    if (!failed) {
+      skipped.insert(skipped.end(), bad.begin(), bad.end());
+      skipped.insert(skipped.end(), unreadable.begin(), unreadable.end());
+      return used;
+    }
+    // `out` is part way between two means: start over without the file.
+    unreadable.push_back(files[*failed].string() + ": could not be read again after its check");
+    files.erase(files.begin() + static_cast<std::ptrdiff_t>(*failed));
   }
-  std::vector<float> mean;
-  if (used == 0) return mean;
-  ipc::AllocatePopulatedPrivate(mean, count);
-  for (std::uint64_t i = 0; i < count; ++i) mean[i] = static_cast<float>(sum[i] / used);
-  return mean;
 }
 
 }  // namespace bp::trainer

@@ -7,15 +7,16 @@
 //
 // Byte layout (little-endian):
 //     0   8  magic "BPSNAPS1"
-//     8   4  version (1)
+//     8   4  version (2)
 //    12   4  zero
 //    16   8  iteration (applied iterations when it was taken)
 //    24   8  layout fingerprint: FNV-1a 64 of the run's abstraction fingerprint
 //    32   8  first table entry F
 //    40   8  count C of entries
 //    48 4xC  float probabilities of the entries [F, F + C)
-//         8  FNV-1a 64 of every byte before it
-// Written to a temporary file and renamed into place.
+//         8  XXH3-64 of every byte before it (abstraction/checksum.h)
+// Written to a temporary file and renamed into place. Version 1 (earlier
+// versions) is the same with FNV-1a 64, and is read too.
 #pragma once
 
 #include <cstdint>
@@ -39,11 +40,12 @@ std::filesystem::path SnapshotPath(const std::filesystem::path& logdir, std::uin
 void WriteSnapshot(const std::filesystem::path& path, const SnapshotHeader& header, std::span<const float> probabilities);
 
 // The mean of the valid snapshots in `logdir`/snapshots whose fingerprint and
-// range match; each file it skips is described in `skipped`. Returns an empty
-// vector when there is none; otherwise `count` values, and `used` is how many
-// snapshots went in.
-std::vector<float> MeanOfSnapshots(const std::filesystem::path& logdir, std::uint64_t layout_fingerprint,
-                                   std::uint64_t first_entry, std::uint64_t count, int& used,
-                                   std::vector<std::string>& skipped);
+// range ([first_entry, first_entry + out.size())) match, written into `out`;
+// returns how many went in (`out` is left alone when none did). Each file it
+// skips is described in `skipped`. Files are checked whole (checksum) before
+// they count, then read again in chunks: no table-sized buffer. Throws
+// CheckpointError if a file that passed its check cannot be read again.
+int MeanOfSnapshots(const std::filesystem::path& logdir, std::uint64_t layout_fingerprint, std::uint64_t first_entry,
+                    std::span<float> out, std::vector<std::string>& skipped);
 
 }  // namespace bp::trainer

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -211,6 +212,24 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
       CAPTURE(hand);
       CHECK(p[1].probability + p[2].probability >= 0.9);
     }
+    // A blueprint of the earlier version (1: FNV-1a 64) opens to the same
+    // strategy; a flipped bit in it is refused.
+    {
+      std::string v1 = Slurp(logdir / "blueprint.bin");
+      REQUIRE(v1[8] == 2);
+      v1[8] = 1;
+      const std::uint64_t fnv = Fnv1a64(v1.data(), v1.size() - 8);
+      std::memcpy(v1.data() + v1.size() - 8, &fnv, 8);
+      std::ofstream(dir / "blueprint-v1.bin", std::ios::binary) << v1;
+      const auto old = trainer::Blueprint::Open((dir / "blueprint-v1.bin").string(), config.out);
+      const auto again = old.Query(0, {}, aa, {});
+      REQUIRE(again.size() == root.size());
+      for (std::size_t a = 0; a < root.size(); ++a) CHECK(again[a].probability == root[a].probability);
+      v1[v1.size() / 2] ^= 8;
+      std::ofstream(dir / "blueprint-v1.bin", std::ios::binary | std::ios::trunc) << v1;
+      CHECK_THROWS_WITH(trainer::Blueprint::Open((dir / "blueprint-v1.bin").string(), config.out),
+                        ((dir / "blueprint-v1.bin").string() + ": checksum mismatch: the file is corrupt").c_str());
+    }
     const Card seven_deuce[2] = {CardOf("7s"), CardOf("2h")};
     const double fold_72o = blueprint.Query(0, {}, seven_deuce, {})[0].probability;
     MESSAGE("the button folds 72o with probability ", fold_72o);
@@ -268,10 +287,9 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
       snapshot.seekg(24);
       snapshot.read(reinterpret_cast<char*>(&fingerprint), sizeof(fingerprint));
     }
-    int used = 0;
     std::vector<std::string> skipped;
-    const std::vector<float> mean =
-        trainer::MeanOfSnapshots(logdir, fingerprint, first, layout.num_entries() - first, used, skipped);
+    std::vector<float> mean(layout.num_entries() - first);
+    const int used = trainer::MeanOfSnapshots(logdir, fingerprint, first, mean, skipped);
     CHECK(skipped.empty());
     REQUIRE(used >= 2);
     CHECK(out.find(fmt::format("the mean of {} current-strategy snapshot(s) after it", used)) != std::string::npos);

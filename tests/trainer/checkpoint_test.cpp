@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -132,6 +133,30 @@ TEST_CASE("every truncation and every single bit flip gives CheckpointError, nev
   fs::remove_all(dir);
 }
 
+TEST_CASE("checkpoints of the earlier frame (BPCKPT01, FNV-1a 64) are still read") {
+  const fs::path dir = TempDir();
+  const fs::path path = dir / "ckpt-1.bin";
+  WriteCheckpoint(path, Sample());
+  std::string bytes = ReadBytes(path);
+  REQUIRE(bytes.substr(0, 8) == "BPCKPT02");
+  const fs::path old = dir / "ckpt-old.bin";
+  // The same body under the old magic, still with its XXH3 checksum: corrupt.
+  bytes[7] = '1';
+  WriteBytes(old, bytes);
+  CHECK(ErrorOf(old) == old.string() + ": checksum mismatch: the content is corrupt");
+  // With the FNV-1a checksum the old frame had: read as before.
+  const std::uint64_t fnv = Fnv1a64(bytes.data() + 8, bytes.size() - 24);
+  std::memcpy(bytes.data() + bytes.size() - 8, &fnv, 8);
+  WriteBytes(old, bytes);
+  const CheckpointData r = ReadCheckpoint(old);
+  CHECK(r.regrets == Sample().regrets);
+  CHECK(r.pending.size() == 2);
+  bytes[100] ^= 4;
+  WriteBytes(old, bytes);
+  CHECK(ErrorOf(old) == old.string() + ": checksum mismatch: the content is corrupt");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("checkpoints list newest first and prune keeps the last K") {
   const fs::path dir = TempDir();
   for (std::uint64_t it : {5u, 100u, 20u, 7u}) WriteCheckpoint(CheckpointPath(dir, it), Sample());
@@ -156,10 +181,9 @@ TEST_CASE("strategy snapshots: written, averaged, and bad ones skipped with the 
   const std::vector<float> b = {0.75f, 0.25f, 0.0f, 1.0f};
   WriteSnapshot(SnapshotPath(logdir, 100), {100, fingerprint, first, a.size()}, a);
   WriteSnapshot(SnapshotPath(logdir, 200), {200, fingerprint, first, b.size()}, b);
-  int used = 0;
   std::vector<std::string> skipped;
-  std::vector<float> mean = MeanOfSnapshots(logdir, fingerprint, first, a.size(), used, skipped);
-  CHECK(used == 2);
+  std::vector<float> mean(a.size(), -1.0f);
+  CHECK(MeanOfSnapshots(logdir, fingerprint, first, mean, skipped) == 2);
   CHECK(skipped.empty());
   CHECK(mean == std::vector<float>{0.5f, 0.5f, 0.5f, 0.5f});
 
@@ -175,8 +199,8 @@ TEST_CASE("strategy snapshots: written, averaged, and bad ones skipped with the 
   }
   fs::resize_file(SnapshotPath(logdir, 600), 60);
   skipped.clear();
-  mean = MeanOfSnapshots(logdir, fingerprint, first, a.size(), used, skipped);
-  CHECK(used == 2);
+  mean.assign(a.size(), -1.0f);
+  CHECK(MeanOfSnapshots(logdir, fingerprint, first, mean, skipped) == 2);
   CHECK(mean == std::vector<float>{0.5f, 0.5f, 0.5f, 0.5f});
   REQUIRE(skipped.size() == 4);
   CHECK(skipped[0] == SnapshotPath(logdir, 300).string() + ": taken with another abstraction");
@@ -184,9 +208,39 @@ TEST_CASE("strategy snapshots: written, averaged, and bad ones skipped with the 
   CHECK(skipped[2] == SnapshotPath(logdir, 500).string() + ": checksum mismatch (corrupt)");
   CHECK(skipped[3] == SnapshotPath(logdir, 600).string() + ": truncated");
 
-  // No snapshots directory: nothing to average.
+  // A running mean: three snapshots weigh a third each.
+  const std::vector<float> c = {0.25f, 0.25f, 0.5f, 0.5f};
+  WriteSnapshot(SnapshotPath(logdir, 700), {700, fingerprint, first, c.size()}, c);
   skipped.clear();
-  CHECK(MeanOfSnapshots(TempDir() / "no-such-run", fingerprint, first, a.size(), used, skipped).empty());
-  CHECK(used == 0);
+  CHECK(MeanOfSnapshots(logdir, fingerprint, first, mean, skipped) == 3);
+  CHECK(skipped.size() == 4);
+  const std::vector<float> third = {1.25f / 3, 1.25f / 3, 1.5f / 3, 1.5f / 3};
+  for (std::size_t i = 0; i < mean.size(); ++i) CHECK(mean[i] == doctest::Approx(third[i]).epsilon(1e-6));
+
+  // A snapshot of the earlier version (1: FNV-1a 64) counts too; one of an
+  // unknown version is skipped.
+  {
+    fs::remove(SnapshotPath(logdir, 700));
+    std::string v1 = ReadBytes(SnapshotPath(logdir, 200));
+    REQUIRE(v1[8] == 2);
+    v1[8] = 1;
+    const std::uint64_t fnv = Fnv1a64(v1.data(), v1.size() - 8);
+    std::memcpy(v1.data() + v1.size() - 8, &fnv, 8);
+    WriteBytes(SnapshotPath(logdir, 200), v1);
+    v1[8] = 3;
+    WriteBytes(SnapshotPath(logdir, 800), v1);
+  }
+  skipped.clear();
+  CHECK(MeanOfSnapshots(logdir, fingerprint, first, mean, skipped) == 2);
+  CHECK(mean == std::vector<float>{0.5f, 0.5f, 0.5f, 0.5f});
+  REQUIRE(skipped.size() == 5);
+  CHECK(skipped[4] == SnapshotPath(logdir, 800).string() + ": version 3, this build reads versions 1 and 2");
+
+  // No snapshots directory: nothing to average, and `out` is left alone.
+  skipped.clear();
+  mean.assign(a.size(), -1.0f);
+  CHECK(MeanOfSnapshots(TempDir() / "no-such-run", fingerprint, first, mean, skipped) == 0);
+  CHECK(mean == std::vector<float>(a.size(), -1.0f));
+  CHECK(skipped.empty());
   fs::remove_all(logdir);
 }
