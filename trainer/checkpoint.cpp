@@ -173,6 +173,15 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
   if (abstraction::Checksum::Of(kind, body, length) != checksum) {
     throw CheckpointError(fmt::format("{}: checksum mismatch: the content is corrupt", path.string()));
   }
+  // The format version leads the body: checked before the rest is decoded
+  // in this version's layout.
+  std::uint32_t version = 0;
+  if (length >= sizeof(version)) std::memcpy(&version, body, sizeof(version));
+  if (version != kCheckpointVersion) {
+    throw CheckpointError(fmt::format("{}: format version {} is not supported: this build reads version {}{}",
+                                      path.string(), version, kCheckpointVersion,
+                                      version < kCheckpointVersion ? " (the file is from an earlier build)" : ""));
+  }
   CheckpointData data;
   try {
     MemoryBuf memory(body, length);
@@ -181,10 +190,6 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
     archive(data);
   } catch (const std::exception& e) {
     throw CheckpointError(fmt::format("{}: cannot decode: {}", path.string(), e.what()));
-  }
-  if (data.version != kCheckpointVersion) {
-    throw CheckpointError(fmt::format("{}: format version {} is not supported (expected {})", path.string(),
-                                      data.version, kCheckpointVersion));
   }
   if (!data.regrets.empty() && !data.int_regrets.empty()) {
     throw CheckpointError(fmt::format("{}: corrupt: {} double and {} int32 regrets (one of them must be empty)",

@@ -44,14 +44,17 @@ std::pair<CheckpointData, std::filesystem::path> FindCheckpoint(const std::files
   }
   const auto all = ListCheckpoints(from / "checkpoints");
   if (all.empty()) throw CheckpointError((from / "checkpoints").string() + ": no checkpoint to resume from");
+  std::string newest_error;
   for (const auto& path : all) {
     try {
       return {ReadCheckpoint(path), path};
     } catch (const CheckpointError& e) {
+      if (newest_error.empty()) newest_error = e.what();
       log.Warn("{}; trying the previous checkpoint", e.what());
     }
   }
-  throw CheckpointError((from / "checkpoints").string() + ": every checkpoint is corrupt");
+  throw CheckpointError(fmt::format("{}: none of its {} checkpoint(s) can be read; the newest: {}",
+                                    (from / "checkpoints").string(), all.size(), newest_error));
 }
 
 template <class G>

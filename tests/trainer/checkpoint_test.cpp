@@ -133,6 +133,21 @@ TEST_CASE("every truncation and every single bit flip gives CheckpointError, nev
   fs::remove_all(dir);
 }
 
+TEST_CASE("a checkpoint of another format version is refused by its version, before decoding") {
+  const fs::path dir = TempDir();
+  CheckpointData d = Sample();
+  d.version = kCheckpointVersion - 1;  // version 2 had no int32 regrets: its layout differs
+  WriteCheckpoint(dir / "ckpt-1.bin", d);
+  CHECK(ErrorOf(dir / "ckpt-1.bin") == (dir / "ckpt-1.bin").string() + ": format version 2 is not supported: this "
+                                                                       "build reads version 3 (the file is from an "
+                                                                       "earlier build)");
+  d.version = kCheckpointVersion + 1;
+  WriteCheckpoint(dir / "ckpt-2.bin", d);
+  CHECK(ErrorOf(dir / "ckpt-2.bin") ==
+        (dir / "ckpt-2.bin").string() + ": format version 4 is not supported: this build reads version 3");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("checkpoints of the earlier frame (BPCKPT01, FNV-1a 64) are still read") {
   const fs::path dir = TempDir();
   const fs::path path = dir / "ckpt-1.bin";

@@ -349,6 +349,17 @@ TEST_CASE("a corrupt newest checkpoint is reported and the previous one is used"
         std::string::npos);
   CHECK(out.find("resuming from " + all[1].string()) != std::string::npos);
   CHECK(trainer::ReadCheckpoint(dir / "checkpoints" / "ckpt-250000.bin").iterations == 250000);
+  // None readable: one error naming the newest's problem; the run is left alone.
+  const auto now = trainer::ListCheckpoints(dir / "checkpoints");
+  for (const auto& path : now) fs::resize_file(path, 100);
+  const auto before = Slurp(dir / "metrics.jsonl");
+  CHECK(Run({"--resume-from", dir.string(), "--iters", "300000"}, dir.string() + ".none") != 0);
+  const std::string none = Slurp(dir.string() + ".none");
+  CHECK(none.find("error: " + (dir / "checkpoints").string() + ": none of its " + std::to_string(now.size()) +
+                  " checkpoint(s) can be read; the newest: " + now[0].string() + ": truncated or padded") !=
+        std::string::npos);
+  CHECK(Slurp(dir / "metrics.jsonl") == before);
+  CHECK(trainer::ListCheckpoints(dir / "checkpoints").size() == now.size());
 }
 
 TEST_CASE("bad usage exits 2 with one clear line and leaves an existing run alone") {
