@@ -12,6 +12,7 @@
 #include "trainer/checkpoint.h"
 #include "trainer/coordinator.h"
 #include "trainer/run_log.h"
+#include "trainer/run_lock.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
@@ -120,6 +121,9 @@ int Train(const TrainOptions& options) {
   // Input files are checked before anything is created.
   std::optional<abstraction::BucketFile> buckets;
   if (config.game.name == "nlhe") buckets.emplace(abstraction::BucketFile::Open(config.abstraction.buckets));
+  // One coordinator per run directory, taken before anything in it is looked
+  // at or written; held until this function returns.
+  const RunLock lock = RunLock::Acquire(config.logging.logdir);
   if (resume) {
     std::string differences;
     const auto now = IdentityKeys(config);

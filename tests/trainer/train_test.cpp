@@ -330,6 +330,29 @@ TEST_CASE("coordinator SIGKILLed: workers exit within 2 s, and the next start cl
   CHECK(log.find("resuming from") != std::string::npos);
 }
 
+TEST_CASE("one train_blueprint per run directory: a second one is refused while the first runs") {
+  const fs::path dir = Scratch("locked");
+  const pid_t first = Spawn(Leduc(dir, {"--num-workers", "1", "--time-budget", "30s", "--checkpoint-interval", "1s"}),
+                            dir.string() + ".first");
+  REQUIRE(WaitFor([&] { return !trainer::ListCheckpoints(dir / "checkpoints").empty(); }, 20s));
+  const std::string refused = "error: " + dir.string() + ": in use by another train_blueprint (pid " +
+                              std::to_string(first) + "); wait for it to end or stop it (SIGINT checkpoints it), " +
+                              "or choose another --logdir\n";
+  // Neither a resume nor a new run into it starts, and the run is not touched.
+  CHECK(Run({"--resume-from", dir.string(), "--time-budget", "2s"}, dir.string() + ".resume") == 2);
+  CHECK(Slurp(dir.string() + ".resume") == refused);
+  CHECK(Run(Leduc(dir, {"--time-budget", "2s"}), dir.string() + ".new") == 2);
+  CHECK(Slurp(dir.string() + ".new") == refused);
+  CHECK(Slurp(dir / ".lock") == std::to_string(first) + "\n");
+  ::kill(first, SIGINT);
+  CHECK(Wait(first, 10s) == 0);
+  const std::string log = Slurp(dir / "train.log");
+  CHECK(log.find("resuming from") == std::string::npos);  // only the first run wrote here
+  // Once it has ended (or been killed: the kernel drops the lock), it resumes.
+  CHECK(Run({"--resume-from", dir.string(), "--time-budget", "1s"}, dir.string() + ".after") == 0);
+  CHECK(Slurp(dir / "train.log").find("resuming from") != std::string::npos);
+}
+
 TEST_CASE("a corrupt newest checkpoint is reported and the previous one is used") {
   const fs::path dir = Scratch("corrupt");
   REQUIRE(Run(Leduc(dir, {"--deterministic", "--num-workers", "1", "--iters", "200000", "--batch-size", "10000",
