@@ -37,8 +37,6 @@ T Get(const std::string& in, std::size_t offset) {
 
 void Blueprint::Write(const std::string& path, const Config& config, std::uint64_t iterations,
                       std::uint64_t bucket_fingerprint, const std::vector<float>& probabilities) {
-  // Header and config first, then the probabilities straight from their
-  // vector (no copy of a table that may take gigabytes), then the checksum.
   const std::string yaml = ToYaml(config);
   std::string head(kMagic, 8);
   Put<std::uint32_t>(head, kVersion);
@@ -49,19 +47,9 @@ void Blueprint::Write(const std::string& path, const Config& config, std::uint64
   Put<std::uint64_t>(head, yaml.size());
   head += yaml;
   head.append((8 - head.size() % 8) % 8, '\0');
-  abstraction::Checksum hash(abstraction::Checksum::Kind::kXxh3);
-  hash.Update(head.data(), head.size());
-  hash.Update(probabilities.data(), probabilities.size() * sizeof(float));
-  const std::uint64_t checksum = hash.Value();
   const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(head.data(), static_cast<std::streamsize>(head.size()));
-    out.write(reinterpret_cast<const char*>(probabilities.data()),
-              static_cast<std::streamsize>(probabilities.size() * sizeof(float)));
-    out.write(reinterpret_cast<const char*>(&checksum), sizeof(checksum));
-    out.flush();
-    if (!out) throw abstraction::AssetError(fmt::format("{}: cannot write the blueprint", tmp));
+  if (!WriteChecksummed(tmp, head, probabilities)) {
+    throw abstraction::AssetError(fmt::format("{}: cannot write the blueprint", tmp));
   }
   std::filesystem::rename(tmp, path);
 }
@@ -182,13 +170,12 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
 }
 
 template <class R>
-std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,
-                                         std::span<const double> strategy_sum, std::uint64_t first) {
-  std::vector<float> out;
-  ipc::AllocatePopulatedPrivate(out, layout.num_entries() - first);  // no page fault per page
+void StrategyProbabilities(const solver::TableLayout& layout, const R* regrets, std::span<const double> strategy_sum,
+                           std::uint64_t first, std::span<float> out) {
+  const std::uint64_t last = first + out.size();
   for (solver::NodeId node = 0; node < layout.num_nodes(); ++node) {
     const int n = layout.num_actions(node);
-    if (n == 0 || layout.entry_offset(node) < first) continue;
+    if (n == 0 || layout.entry_offset(node) < first || layout.entry_end(node) > last) continue;
     for (std::uint64_t e = layout.entry_offset(node); e < layout.entry_end(node); e += static_cast<std::uint64_t>(n)) {
       double p[solver::kMaxActions];
       if (e + static_cast<std::uint64_t>(n) <= strategy_sum.size()) {
@@ -203,9 +190,21 @@ std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, cons
       for (int a = 0; a < n; ++a) out[e - first + static_cast<std::uint64_t>(a)] = static_cast<float>(p[a]);
     }
   }
+}
+
+template <class R>
+std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,
+                                         std::span<const double> strategy_sum, std::uint64_t first) {
+  std::vector<float> out;
+  ipc::AllocatePopulatedPrivate(out, layout.num_entries() - first);  // no page fault per page
+  StrategyProbabilities(layout, regrets, strategy_sum, first, std::span<float>(out));
   return out;
 }
 
+template void StrategyProbabilities(const solver::TableLayout&, const double*, std::span<const double>, std::uint64_t,
+                                    std::span<float>);
+template void StrategyProbabilities(const solver::TableLayout&, const std::int32_t*, std::span<const double>,
+                                    std::uint64_t, std::span<float>);
 template std::vector<float> StrategyProbabilities(const solver::TableLayout&, const double*, std::span<const double>,
                                                   std::uint64_t);
 template std::vector<float> StrategyProbabilities(const solver::TableLayout&, const std::int32_t*,

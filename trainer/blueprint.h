@@ -91,5 +91,10 @@ class Blueprint {
 template <class R>
 std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,
                                          std::span<const double> strategy_sum, std::uint64_t first = 0);
+// The same for the entries [first, first + out.size()), into `out`; both
+// ends fall between betting nodes (the end of a street, say).
+template <class R>
+void StrategyProbabilities(const solver::TableLayout& layout, const R* regrets, std::span<const double> strategy_sum,
+                           std::uint64_t first, std::span<float> out);
 
 }  // namespace bp::trainer

@@ -146,6 +146,19 @@ std::string ReadWholeFile(std::ifstream& in, const std::filesystem::path& path) 
   return bytes;
 }
 
+bool WriteChecksummed(const std::filesystem::path& path, std::string_view head, std::span<const float> body) {
+  abstraction::Checksum hash(abstraction::Checksum::Kind::kXxh3);
+  hash.Update(head.data(), head.size());
+  hash.Update(body.data(), body.size_bytes());
+  const std::uint64_t checksum = hash.Value();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(head.data(), static_cast<std::streamsize>(head.size()));
+  out.write(reinterpret_cast<const char*>(body.data()), static_cast<std::streamsize>(body.size_bytes()));
+  out.write(reinterpret_cast<const char*>(&checksum), sizeof(checksum));
+  out.flush();
+  return static_cast<bool>(out);
+}
+
 CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw CheckpointError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));

@@ -20,8 +20,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bp::trainer {
@@ -88,6 +90,11 @@ CheckpointData ReadCheckpoint(const std::filesystem::path& path);
 // into memory populated beforehand (ipc::PopulatePages): for a 1.2 GiB
 // checkpoint 12 s with istreambuf_iterator, against about a second.
 std::string ReadWholeFile(std::ifstream& in, const std::filesystem::path& path);
+
+// The frame of snapshots and blueprints: writes `head`, then `body` straight
+// from its memory (no copy of a table that may take gigabytes), then the
+// XXH3-64 checksum of both, to `path`. False if a write failed.
+bool WriteChecksummed(const std::filesystem::path& path, std::string_view head, std::span<const float> body);
 
 // "ckpt-<iteration>.bin" files of a directory, newest (highest iteration) first.
 std::vector<std::filesystem::path> ListCheckpoints(const std::filesystem::path& dir);

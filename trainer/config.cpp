@@ -243,11 +243,9 @@ const YamlSchema<Config>& Schema() {
         };
       }
     };
-    only_for("game.players", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
-    only_for("game.stacks", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
-    only_for("game.small_blind", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
-    only_for("game.big_blind", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
-    only_for("game.ante", {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+    for (const char* key : {"game.players", "game.stacks", "game.small_blind", "game.big_blind", "game.ante"}) {
+      only_for(key, {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+    }
     only_for("betting.", {"nlhe", "nlhe_preflop"}, "the bet sizes of no-limit hold'em");
     only_for("abstraction.buckets", {"nlhe"}, "bucket files are for nlhe");
     only_for("abstraction.preflop_equity", {"nlhe_preflop"}, "the push/fold game's showdown equities");

@@ -548,18 +548,15 @@ void CoordinatorBase::StartSnapshot(std::function<std::vector<float>()> compute,
   const std::filesystem::path path = SnapshotPath(logdir_, totals_.iterations);
   std::vector<float> probabilities;
   double computed_ms = 0;
-  if (on_coordinator) {
+  const auto timed_compute = [](const auto& f, std::vector<float>& out, double& ms) {
     const double start = SteadySeconds();
-    probabilities = compute();
-    computed_ms = (SteadySeconds() - start) * 1000;
-  }
-  StartWriter("snapshot", [header, path, on_coordinator, computed_ms, compute = std::move(compute),
+    out = f();
+    ms = (SteadySeconds() - start) * 1000;
+  };
+  if (on_coordinator) timed_compute(compute, probabilities, computed_ms);
+  StartWriter("snapshot", [header, path, on_coordinator, computed_ms, compute = std::move(compute), timed_compute,
                            probabilities = std::move(probabilities)]() mutable {
-    if (!on_coordinator) {
-      const double start = SteadySeconds();
-      probabilities = compute();
-      computed_ms = (SteadySeconds() - start) * 1000;
-    }
+    if (!on_coordinator) timed_compute(compute, probabilities, computed_ms);
     const double start = SteadySeconds();
     WriteSnapshot(path, header, probabilities);
     return fmt::format("snapshot {} written: {:.1f} MiB, computed in {:.1f} ms ({}), write {:.0f} ms", path.string(),

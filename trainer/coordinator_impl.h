@@ -170,17 +170,24 @@ int Coordinator<G>::Run() {
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
     const auto blueprint_start = std::chrono::steady_clock::now();
-    std::vector<float> probabilities =
-        StrategyProbabilities(layout_, static_cast<const Regret*>(regrets_),
-                              std::span<const double>(strategy_, strategy_entries_));
+    const Regret* regrets = static_cast<const Regret*>(regrets_);
+    const std::span<const double> sums(strategy_, strategy_entries_);
+    std::vector<float> probabilities;
+    ipc::AllocatePopulatedPrivate(probabilities, entries_);
+    const std::span<float> averaged = std::span<float>(probabilities).first(strategy_entries_);
+    const std::span<float> rest = std::span<float>(probabilities).subspan(strategy_entries_);
+    StrategyProbabilities(layout_, regrets, sums, 0, averaged);
     std::string after = "current strategy after it";
-    if (strategy_entries_ < entries_) {
+    // After the averaged streets: the mean of the snapshots, or else the
+    // current strategy (computed only then).
+    int used = 0;
+    if (!rest.empty()) {
       std::vector<std::string> skipped;
-      const int used = MeanOfSnapshots(logdir_, layout_fingerprint_, strategy_entries_,
-                                       std::span<float>(probabilities).subspan(strategy_entries_), skipped);
+      used = MeanOfSnapshots(logdir_, layout_fingerprint_, strategy_entries_, rest, skipped);
       for (const std::string& s : skipped) log_.Warn("snapshot skipped: {}", s);
       if (used > 0) after = fmt::format("the mean of {} current-strategy snapshot(s) after it", used);
     }
+    if (used == 0) StrategyProbabilities(layout_, regrets, sums, strategy_entries_, rest);
     Blueprint::Write(path, config_, totals_.iterations, game_.buckets().fingerprint(), probabilities);
     log_.Info("blueprint {} written in {:.1f} s: {}", path,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - blueprint_start).count(),

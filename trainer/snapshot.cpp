@@ -88,20 +88,11 @@ void WriteSnapshot(const std::filesystem::path& path, const SnapshotHeader& head
   Put<std::uint64_t>(head, header.layout_fingerprint);
   Put<std::uint64_t>(head, header.first_entry);
   Put<std::uint64_t>(head, probabilities.size());
-  abstraction::Checksum hash(abstraction::Checksum::Kind::kXxh3);
-  hash.Update(head.data(), head.size());
-  hash.Update(probabilities.data(), probabilities.size_bytes());
-  const std::uint64_t checksum = hash.Value();
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(head.data(), static_cast<std::streamsize>(head.size()));
-    out.write(reinterpret_cast<const char*>(probabilities.data()), static_cast<std::streamsize>(probabilities.size_bytes()));
-    out.write(reinterpret_cast<const char*>(&checksum), sizeof(checksum));
-    out.flush();
-    if (!out) throw CheckpointError(fmt::format("{}: cannot write the snapshot", tmp.string()));
+  if (!WriteChecksummed(tmp, head, probabilities)) {
+    throw CheckpointError(fmt::format("{}: cannot write the snapshot", tmp.string()));
   }
   std::filesystem::rename(tmp, path, ec);
   if (ec) throw CheckpointError(fmt::format("{}: cannot rename into place: {}", path.string(), ec.message()));
