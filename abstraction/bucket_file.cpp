@@ -1,107 +1,94 @@
 #include "abstraction/bucket_file.h"
 
-#include "abstraction/fnv.h"
-
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 
 #include <fmt/core.h>
 
+#include "abstraction/street.h"
+#include "base/coding.h"
+#include "base/check.h"
+#include "base/fnv.h"
+
 namespace bp::abstraction {
+
+const base::FrameFormat kBucketFormat{"BPBUCKT1",
+                                      "bucket",
+                                      2,
+                                      {{1, base::FrameLayout::kOwn, base::Checksum::Kind::kFnv1a64}},
+                                      "; rebuild it with build_buckets"};
+
 namespace {
 
-constexpr std::size_t kHeaderBytes = 128;
-constexpr std::size_t kFingerprintOffset = 112;
+constexpr std::size_t kHeaderBytes = 128;  // the tables start here, in both versions
+constexpr std::size_t kBodyHeaderBytes = kHeaderBytes - base::kFrameHeaderBytes;
 
 std::size_t Align64(std::size_t x) { return (x + 63) / 64 * 64; }
 
-template <class T>
-void Put(std::vector<std::uint8_t>& out, std::size_t offset, T value) {
-  std::memcpy(out.data() + offset, &value, sizeof value);
-}
-
-template <class T>
-T Get(const std::uint8_t* p, std::size_t offset) {
-  T v;
-  std::memcpy(&v, p + offset, sizeof v);
-  return v;
-}
-
-const char* StreetName(int s) {
-  static constexpr const char* kNames[] = {"preflop", "flop", "turn", "river"};
-  return kNames[s];
-}
+// Where a version keeps its header fields (file offsets).
+struct FieldOffsets {
+  std::size_t mode, buckets, widths, entries, offsets;
+};
+constexpr FieldOffsets kVersion1{12, 16, 32, 48, 80};
+constexpr FieldOffsets kVersion2{24, 32, 48, 64, 96};
+constexpr std::size_t kVersion1Fingerprint = 112;
 
 }  // namespace
 
 std::uint64_t WriteBucketFile(const std::string& path, const BucketTables& tables) {
-  std::vector<std::uint8_t> header(kHeaderBytes, 0);
-  std::memcpy(header.data(), kBucketMagic, 8);
-  Put<std::uint32_t>(header, 8, kBucketVersion);
-  Put<std::uint32_t>(header, 12, static_cast<std::uint32_t>(tables.mode));
-  std::array<std::vector<std::uint8_t>, 4> bodies;
-  std::size_t offset = kHeaderBytes;
-  for (int s = 0; s < 4; ++s) {
-    const auto& t = tables.table[static_cast<std::size_t>(s)];
-    const std::uint32_t buckets = tables.buckets[static_cast<std::size_t>(s)];
-    const std::uint32_t width = buckets <= 256 ? 1 : 2;
-    auto& body = bodies[static_cast<std::size_t>(s)];
-    body.assign(Align64(t.size() * width), 0);
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      if (width == 1) body[i] = static_cast<std::uint8_t>(t[i]);
-      else std::memcpy(body.data() + 2 * i, &t[i], 2);
-    }
-    Put<std::uint32_t>(header, 16 + 4 * static_cast<std::size_t>(s), buckets);
-    Put<std::uint32_t>(header, 32 + 4 * static_cast<std::size_t>(s), width);
-    Put<std::uint64_t>(header, 48 + 8 * static_cast<std::size_t>(s), t.size());
-    Put<std::uint64_t>(header, 80 + 8 * static_cast<std::size_t>(s), offset);
-    offset += body.size();
+  std::string header;
+  base::PutFixed<std::uint32_t>(header, static_cast<std::uint32_t>(tables.mode));
+  base::PutFixed<std::uint32_t>(header, 0);
+  std::array<std::uint32_t, kNumStreets> widths{};
+  for (std::size_t s = 0; s < kNumStreets; ++s) {
+    widths[s] = tables.buckets[s] <= 256 ? 1 : 2;
+    base::PutFixed<std::uint32_t>(header, tables.buckets[s]);
   }
-  std::uint64_t h = Fnv1a64(header.data(), kFingerprintOffset, kFnvOffsetBasis);
-  for (const auto& body : bodies) h = Fnv1a64(body.data(), body.size(), h);
-  Put<std::uint64_t>(header, kFingerprintOffset, h);
-
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw AssetError(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
-  auto write_all = [&](const std::vector<std::uint8_t>& bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const std::string why = std::strerror(errno);
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw AssetError(fmt::format("{}: write failed: {}", tmp, why));
+  for (std::uint32_t w : widths) base::PutFixed<std::uint32_t>(header, w);
+  for (const auto& t : tables.table) base::PutFixed<std::uint64_t>(header, t.size());
+  std::uint64_t offset = kHeaderBytes, body = kBodyHeaderBytes;
+  for (std::size_t s = 0; s < kNumStreets; ++s) {
+    base::PutFixed<std::uint64_t>(header, offset);
+    const std::uint64_t bytes = Align64(tables.table[s].size() * widths[s]);
+    offset += bytes;
+    body += bytes;
+  }
+  BP_CHECK_EQ(header.size(), kBodyHeaderBytes);
+  try {
+    return base::WriteFramedFile(path, kBucketFormat, body, [&](base::FileSink& out) {
+      out.Write(header);
+      std::vector<std::uint8_t> narrow;
+      for (std::size_t s = 0; s < kNumStreets; ++s) {
+        const auto& t = tables.table[s];
+        if (widths[s] == 2) {
+          out.Write(t.data(), t.size() * 2);
+        } else {
+          constexpr std::size_t kChunk = 1 << 16;
+          for (std::size_t at = 0; at < t.size(); at += kChunk) {
+            const std::size_t n = std::min(kChunk, t.size() - at);
+            narrow.resize(n);
+            for (std::size_t i = 0; i < n; ++i) narrow[i] = static_cast<std::uint8_t>(t[at + i]);
+            out.Write(narrow.data(), n);
+          }
+        }
+        out.Zeros(Align64(t.size() * widths[s]) - t.size() * widths[s]);
       }
-      done += static_cast<std::size_t>(n);
-    }
-  };
-  write_all(header);
-  for (const auto& body : bodies) write_all(body);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    throw AssetError(fmt::format("{}: fsync failed: {}", tmp, std::strerror(errno)));
+    });
+  } catch (const base::FileError& e) {
+    throw AssetError(e.what());
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    throw AssetError(fmt::format("{}: cannot rename into place: {}", path, why));
-  }
-  return h;
 }
 
 BucketFile BucketFile::Open(const std::string& path) {
   BucketFile f;
   f.path_ = path;
-  const int fd = ::open(path.c_str(), O_RDONLY);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw AssetError(fmt::format("{}: cannot open bucket file: {}", path, std::strerror(errno)));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
@@ -109,76 +96,86 @@ BucketFile BucketFile::Open(const std::string& path) {
     throw AssetError(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
   }
   const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = size == 0 ? MAP_FAILED : ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  const int map_errno = errno;
+  ::close(fd);
+  if (size > 0 && map == MAP_FAILED) {
+    throw AssetError(fmt::format("{}: cannot map: {}", path, std::strerror(map_errno)));
+  }
+  if (size > 0) {
+    f.map_ = static_cast<const std::uint8_t*>(map);
+    f.map_size_ = size;
+  }
+  const char* p = reinterpret_cast<const char*>(f.map_);
+  base::FrameView frame;
+  try {
+    frame = base::CheckFrame({p, size}, kBucketFormat, path);
+  } catch (const base::FileError& e) {
+    throw AssetError(e.what());
+  }
+  const bool v1 = frame.layout == base::FrameLayout::kOwn;
+  const FieldOffsets& at = v1 ? kVersion1 : kVersion2;
+  // Version 1 files end with the last table; version 2 bodies do.
+  const std::size_t tables_end = v1 ? size : size - base::kFrameTrailerBytes;
   if (size < kHeaderBytes) {
-    ::close(fd);
     throw AssetError(fmt::format("{}: truncated bucket file: {} bytes, the header alone is {}", path, size,
                                  kHeaderBytes));
   }
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) throw AssetError(fmt::format("{}: cannot map: {}", path, std::strerror(errno)));
-  f.map_ = static_cast<const std::uint8_t*>(map);
-  f.map_size_ = size;
-  const std::uint8_t* p = f.map_;
-  if (std::memcmp(p, kBucketMagic, 8) != 0) {
-    throw AssetError(fmt::format("{}: not a bucket file (magic is not BPBUCKT1)", path));
-  }
-  const auto version = Get<std::uint32_t>(p, 8);
-  if (version != kBucketVersion) {
-    throw AssetError(fmt::format("{}: bucket file version {}, this build reads version {}; rebuild it with "
-                                 "build_buckets",
-                                 path, version, kBucketVersion));
-  }
-  const auto mode = Get<std::uint32_t>(p, 12);
+  const auto mode = base::GetFixed<std::uint32_t>(p + at.mode);
   if (mode > 1) throw AssetError(fmt::format("{}: unknown indexer mode {} (expected 0 or 1)", path, mode));
   f.mode_ = static_cast<IsomorphismMode>(mode);
   f.indexer_ = std::make_unique<HoldemIndexer>(f.mode_);
   std::size_t end = kHeaderBytes;
-  for (int s = 0; s < 4; ++s) {
-    const auto i = static_cast<std::size_t>(s);
-    f.buckets_[i] = Get<std::uint32_t>(p, 16 + 4 * i);
-    const auto width = Get<std::uint32_t>(p, 32 + 4 * i);
-    f.entries_[i] = Get<std::uint64_t>(p, 48 + 8 * i);
-    const auto offset = Get<std::uint64_t>(p, 80 + 8 * i);
-    if (f.buckets_[i] == 0 || f.buckets_[i] > 65536) {
-      throw AssetError(fmt::format("{}: {} has {} buckets (expected 1 to 65536)", path, StreetName(s), f.buckets_[i]));
+  for (std::size_t s = 0; s < kNumStreets; ++s) {
+    const char* street = StreetName(static_cast<Street>(s));
+    f.buckets_[s] = base::GetFixed<std::uint32_t>(p + at.buckets + 4 * s);
+    const auto width = base::GetFixed<std::uint32_t>(p + at.widths + 4 * s);
+    f.entries_[s] = base::GetFixed<std::uint64_t>(p + at.entries + 8 * s);
+    const auto offset = base::GetFixed<std::uint64_t>(p + at.offsets + 8 * s);
+    if (f.buckets_[s] == 0 || f.buckets_[s] > 65536) {
+      throw AssetError(fmt::format("{}: {} has {} buckets (expected 1 to 65536)", path, street, f.buckets_[s]));
     }
-    if (width != (f.buckets_[i] <= 256 ? 1u : 2u)) {
-      throw AssetError(fmt::format("{}: {} entries are {} bytes wide, expected {} for {} buckets", path,
-                                   StreetName(s), width, f.buckets_[i] <= 256 ? 1 : 2, f.buckets_[i]));
+    if (width != (f.buckets_[s] <= 256 ? 1u : 2u)) {
+      throw AssetError(fmt::format("{}: {} entries are {} bytes wide, expected {} for {} buckets", path, street, width,
+                                   f.buckets_[s] <= 256 ? 1 : 2, f.buckets_[s]));
     }
-    if (f.entries_[i] != f.indexer_->size(s)) {
-      throw AssetError(fmt::format("{}: {} table has {} entries, the indexer has {} classes", path, StreetName(s),
-                                   f.entries_[i], f.indexer_->size(s)));
+    if (f.entries_[s] != f.indexer_->size(static_cast<int>(s))) {
+      throw AssetError(fmt::format("{}: {} table has {} entries, the indexer has {} classes", path, street,
+                                   f.entries_[s], f.indexer_->size(static_cast<int>(s))));
     }
     if (offset != end) {
-      throw AssetError(fmt::format("{}: {} table at offset {}, expected {}", path, StreetName(s), offset, end));
+      throw AssetError(fmt::format("{}: {} table at offset {}, expected {}", path, street, offset, end));
     }
-    f.wide_[i] = width == 2;
-    end += Align64(f.entries_[i] * width);
-    if (end > size) {
-      throw AssetError(fmt::format("{}: truncated bucket file: {} bytes, the {} table ends at {}", path, size,
-                                   StreetName(s), end));
+    f.wide_[s] = width == 2;
+    end += Align64(f.entries_[s] * width);
+    if (end > tables_end) {
+      throw AssetError(fmt::format("{}: truncated bucket file: {} bytes, the {} table ends at {}", path, size, street,
+                                   end));
     }
-    f.table_[i] = p + offset;
+    f.table_[s] = f.map_ + offset;
   }
-  if (end != size) {
-    throw AssetError(fmt::format("{}: {} bytes, expected {} (trailing data)", path, size, end));
+  if (end != tables_end) {
+    throw AssetError(fmt::format("{}: {} bytes, expected {} (trailing data)", path, size,
+                                 end + (size - tables_end)));
   }
-  std::uint64_t h = Fnv1a64(p, kFingerprintOffset, kFnvOffsetBasis);
-  h = Fnv1a64(p + kHeaderBytes, size - kHeaderBytes, h);
-  f.fingerprint_ = Get<std::uint64_t>(p, kFingerprintOffset);
-  if (h != f.fingerprint_) {
-    throw AssetError(fmt::format("{}: fingerprint mismatch (stored {:016x}, content {:016x}): the file is "
-                                 "corrupt; rebuild it with build_buckets",
-                                 path, f.fingerprint_, h));
+  if (v1) {
+    std::uint64_t h = base::Fnv1a64(p, kVersion1Fingerprint, base::kFnvOffsetBasis);
+    h = base::Fnv1a64(p + kHeaderBytes, size - kHeaderBytes, h);
+    f.fingerprint_ = base::GetFixed<std::uint64_t>(p + kVersion1Fingerprint);
+    if (h != f.fingerprint_) {
+      throw AssetError(fmt::format("{}: fingerprint mismatch (stored {:016x}, content {:016x}): the file is "
+                                   "corrupt; rebuild it with build_buckets",
+                                   path, f.fingerprint_, h));
+    }
+  } else {
+    f.fingerprint_ = base::GetFixed<std::uint64_t>(p + size - base::kFrameTrailerBytes);
   }
-  for (int s = 0; s < 4; ++s) {
+  for (std::size_t s = 0; s < kNumStreets; ++s) {
     std::uint32_t max = 0;
-    for (std::uint64_t i = 0; i < f.entries(s); ++i) max = std::max(max, f.BucketOfIndex(s, i));
-    if (max >= f.buckets(s)) {
+    for (std::uint64_t i = 0; i < f.entries_[s]; ++i) max = std::max(max, f.BucketOfIndex(static_cast<int>(s), i));
+    if (max >= f.buckets_[s]) {
       throw AssetError(fmt::format("{}: {} table holds bucket {}, but the street has {} buckets", path,
-                                   StreetName(s), max, f.buckets(s)));
+                                   StreetName(static_cast<Street>(s)), max, f.buckets_[s]));
     }
   }
   return f;

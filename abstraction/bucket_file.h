@@ -2,19 +2,23 @@
 // -> bucket per street, loaded by memory-mapping (read-only and shared, so
 // forked workers share it for free).
 //
-// Byte layout (little-endian; every table starts at a multiple of 64):
-//   offset size
-//     0     8   magic "BPBUCKT1"
-//     8     4   version (1)
-//    12     4   indexer mode (0 = board as one set, 1 = split by street)
-//    16   4x4   buckets per street (preflop, flop, turn, river)
-//    32   4x4   bytes per entry per street (1 when buckets <= 256, else 2)
-//    48   4x8   entries per street (the indexer's class count)
-//    80   4x8   file offset of each street's table
-//   112     8   fingerprint: FNV-1a 64 over bytes 0..111, then every table
-//   120     8   zero
+// In the file frame (base/file_frame.h): magic "BPBUCKT1", version 2. The
+// body, by file offset (little-endian; every table starts at a multiple of 64):
+//    24     4   indexer mode (0 = board as one set, 1 = split by street)
+//    28     4   zero
+//    32   4x4   buckets per street (preflop, flop, turn, river)
+//    48   4x4   bytes per entry per street (1 when buckets <= 256, else 2)
+//    64   4x8   entries per street (the indexer's class count)
+//    96   4x8   file offset of each street's table
 //   128         tables, each entries x bytes-per-entry, padded with zeros to 64
-// The file size is exactly the end of the last table rounded up to 64.
+// The body ends with the last table; the fingerprint of the file is its
+// frame's XXH3-64.
+//
+// Version 1 (earlier builds, still read): no frame; magic "BPBUCKT1", u32
+// version 1, u32 indexer mode, then the fields above at offsets 16, 32, 48
+// and 80, the fingerprint at 112 (FNV-1a 64 over bytes 0..111, then every
+// table), zero at 120, the tables from 128; the file ends with the last
+// table rounded up to 64.
 //
 // Lookup of (hole, board) -> bucket: index with the HoldemIndexer of the
 // file's mode, then one table read. Thread-safe after Open.
@@ -30,6 +34,7 @@
 #include <vector>
 
 #include "abstraction/hand_indexer.h"
+#include "base/file_frame.h"
 
 namespace bp::abstraction {
 
@@ -39,8 +44,7 @@ class AssetError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-inline constexpr char kBucketMagic[8] = {'B', 'P', 'B', 'U', 'C', 'K', 'T', '1'};
-inline constexpr std::uint32_t kBucketVersion = 1;
+extern const base::FrameFormat kBucketFormat;
 
 struct BucketTables {
   IsomorphismMode mode = IsomorphismMode::kBoardAsSet;
@@ -49,15 +53,16 @@ struct BucketTables {
   std::array<std::vector<std::uint16_t>, 4> table;
 };
 
-// Writes `tables` to `path` (a temporary file beside it, fsynced, renamed).
-// Returns the fingerprint. Throws AssetError on I/O failure.
+// Writes `tables` to `path` atomically (base::AtomicWriteFile). Returns the
+// fingerprint. Throws AssetError on I/O failure.
 std::uint64_t WriteBucketFile(const std::string& path, const BucketTables& tables);
 
 class BucketFile {
  public:
-  // Maps and validates `path`: magic, version, mode, sizes against the
-  // indexer, table bounds, every bucket below its count, and the
-  // fingerprint. Throws AssetError naming the file and the problem.
+  // Maps and validates `path`: the frame (magic, version, length,
+  // checksum), mode, sizes against the indexer, table bounds, and every
+  // bucket below its count. Throws AssetError naming the file and the
+  // problem.
   static BucketFile Open(const std::string& path);
 
   BucketFile(BucketFile&&) noexcept;
@@ -75,7 +80,7 @@ class BucketFile {
     const auto s = static_cast<std::size_t>(street);
     return wide_[s] ? reinterpret_cast<const std::uint16_t*>(table_[s])[index] : table_[s][index];
   }
-  // Requires: 2 hole cards and HoldemIndexer::kBoardCards[street] board cards, distinct.
+  // Requires: 2 hole cards and kBoardCards[street] board cards, distinct.
   std::uint32_t Bucket(int street, const Card* hole, const Card* board) const {
     return BucketOfIndex(street, indexer_->Index(street, hole, board));
   }

@@ -346,7 +346,7 @@ HoldemIndexer::HoldemIndexer(IsomorphismMode mode) : mode_(mode) {
     const int rounds[] = {2, 3, 1, 1};
     indexers_.emplace_back(rounds);
   } else {
-    for (int street = 0; street < kStreets; ++street) {
+    for (int street = 0; street < static_cast<int>(kNumStreets); ++street) {
       const int rounds[] = {2, kBoardCards[static_cast<std::size_t>(street)]};
       indexers_.emplace_back(std::span<const int>(rounds, street == 0 ? 1 : 2));
     }

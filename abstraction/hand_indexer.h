@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "abstraction/card.h"
+#include "abstraction/street.h"
 
 namespace bp::abstraction {
 
@@ -90,7 +91,8 @@ class HandIndexer {
   std::array<Round, kMaxRounds> rounds_data_{};
 };
 
-// Hold'em streets 0..3 (preflop, flop, turn, river) over a HandIndexer.
+// Hold'em streets 0..3 (preflop, flop, turn, river; abstraction/street.h) over
+// a HandIndexer.
 //   kBoardAsSet:  the board is one set of 0/3/4/5 cards (imperfect recall of
 //                 the order it came in): 169 / 1,286,792 / 13,960,050 / 123,156,254.
 //   kSplitBoard:  flop, turn and river are distinct rounds:
@@ -99,9 +101,6 @@ enum class IsomorphismMode : std::uint8_t { kBoardAsSet = 0, kSplitBoard = 1 };
 
 class HoldemIndexer {
  public:
-  static constexpr int kStreets = 4;
-  static constexpr std::array<int, kStreets> kBoardCards = {0, 3, 4, 5};
-
   explicit HoldemIndexer(IsomorphismMode mode);
 
   IsomorphismMode mode() const { return mode_; }

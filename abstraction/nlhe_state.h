@@ -26,12 +26,11 @@
 #include <cstdint>
 
 #include "abstraction/reference_evaluator.h"
+#include "abstraction/street.h"
 
 namespace bp::abstraction {
 
 inline constexpr int kMaxPlayers = 6;
-
-enum class Street : std::uint8_t { kPreflop = 0, kFlop, kTurn, kRiver, kShowdown };
 
 struct TableConfig {
   int players = 2;

@@ -1,8 +1,5 @@
 #include "abstraction/preflop_equity.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -11,14 +8,18 @@
 #include <fmt/core.h>
 
 #include "abstraction/bucket_file.h"
-#include "abstraction/fnv.h"
+#include "base/coding.h"
 #include "abstraction/hand_indexer.h"
 
 namespace bp::abstraction {
-namespace {
 
-constexpr char kMagic[8] = {'B', 'P', 'E', 'Q', 'T', 'Y', '0', '1'};
-constexpr std::uint32_t kVersion = 1;
+const base::FrameFormat kPreflopEquityFormat{"BPEQTY01",
+                                             "preflop equity",
+                                             2,
+                                             {{1, base::FrameLayout::kNoLength, base::Checksum::Kind::kFnv1a64}},
+                                             "; delete it to compute it again"};
+
+namespace {
 
 
 // 2 * wins + ties of hand a against hand b over every board of the other 48 cards.
@@ -113,60 +114,39 @@ PreflopEquity PreflopEquity::Empty() {
 }
 
 void PreflopEquity::Save(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw AssetError(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
-    std::uint64_t h = kFnvOffsetBasis;
-    auto put = [&](const void* p, std::size_t n) {
-      out.write(static_cast<const char*>(p), static_cast<std::streamsize>(n));
-      h = Fnv1a64(p, n, h);
-    };
-    const std::uint32_t version = kVersion, pairs = kNumHolePairs;
-    put(kMagic, 8);
-    put(&version, 4);
-    put(&pairs, 4);
-    put(table_.data(), table_.size() * sizeof(float));
-    out.write(reinterpret_cast<const char*>(&h), 8);
-    out.flush();
-    if (!out) throw AssetError(fmt::format("{}: write failed", tmp));
-  }
-  const int fd = ::open(tmp.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw AssetError(fmt::format("{}: cannot rename into place: {}", path, std::strerror(errno)));
+  const std::uint64_t bytes = table_.size() * sizeof(float);
+  try {
+    base::WriteFramedFile(path, kPreflopEquityFormat, 8 + bytes, [&](base::FileSink& out) {
+      out.Put<std::uint32_t>(kNumHolePairs);
+      out.Put<std::uint32_t>(0);
+      out.Write(table_.data(), bytes);
+    });
+  } catch (const base::FileError& e) {
+    throw AssetError(e.what());
   }
 }
 
 PreflopEquity PreflopEquity::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw AssetError(fmt::format("{}: cannot open preflop equity file: {}", path, std::strerror(errno)));
-  const std::size_t body = 16 + static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs * sizeof(float);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-  if (bytes.size() != body + 8) {
-    throw AssetError(fmt::format("{}: {} bytes, a preflop equity file has {}", path, bytes.size(), body + 8));
+  std::string bytes;
+  base::FrameView frame;
+  try {
+    frame = base::ReadFramedFile(path, kPreflopEquityFormat, bytes);
+  } catch (const base::FileError& e) {
+    throw AssetError(e.what());
   }
-  if (std::memcmp(bytes.data(), kMagic, 8) != 0) {
-    throw AssetError(fmt::format("{}: not a preflop equity file (magic is not BPEQTY01)", path));
-  }
-  std::uint32_t version = 0, pairs = 0;
-  std::memcpy(&version, bytes.data() + 8, 4);
-  std::memcpy(&pairs, bytes.data() + 12, 4);
-  if (version != kVersion || pairs != kNumHolePairs) {
-    throw AssetError(fmt::format("{}: version {} with {} pairs, expected version {} with {}", path, version, pairs,
-                                 kVersion, kNumHolePairs));
-  }
-  std::uint64_t stored = 0;
-  std::memcpy(&stored, bytes.data() + body, 8);
-  if (Fnv1a64(bytes.data(), body, kFnvOffsetBasis) != stored) {
-    throw AssetError(fmt::format("{}: checksum mismatch: the file is corrupt; delete it to rebuild", path));
+  // Version 1 kept the pair count in its header word, version 2 in the body.
+  const bool v1 = frame.layout == base::FrameLayout::kNoLength;
+  const std::size_t skip = v1 ? 0 : std::min<std::size_t>(8, frame.body.size());
+  const auto pairs = skip < 8 && !v1 ? 0 : base::GetFixed<std::uint32_t>(v1 ? frame.file.data() + 12 : frame.body.data());
+  const std::span<const char> table = frame.body.subspan(skip);
+  const std::size_t expected = static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs * sizeof(float);
+  if (pairs != kNumHolePairs || table.size() != expected) {
+    throw AssetError(fmt::format("{}: {} pairs and {} bytes of equities, expected {} pairs and {} bytes", path, pairs,
+                                 table.size(), kNumHolePairs, expected));
   }
   PreflopEquity out;
   out.table_.resize(static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs);
-  std::memcpy(out.table_.data(), bytes.data() + 16, out.table_.size() * sizeof(float));
+  std::memcpy(out.table_.data(), table.data(), expected);
   return out;
 }
 

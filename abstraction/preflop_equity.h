@@ -4,10 +4,12 @@
 // (93,769 ordered classes; a class and its mirror image share the work), then
 // cached as a file.
 //
-// File layout (little-endian): magic "BPEQTY01", u32 version (1), u32 pairs
-// (1326), then 1326 x 1326 float32 (row = first pair, column = second; 0 on
-// the diagonal and for pairs that share a card), then u64 FNV-1a 64 of all
-// bytes before it. Thread-safe after construction.
+// In the file frame (base/file_frame.h): magic "BPEQTY01", version 2. The
+// body (little-endian): u32 pairs (1326), u32 zero, then 1326 x 1326 float32
+// (row = first pair, column = second; 0 on the diagonal and for pairs that
+// share a card). Version 1 (earlier builds, still read) had the frame without
+// a length (FrameLayout::kNoLength, FNV-1a 64) with the pair count in its
+// header word and the table as the body. Thread-safe after construction.
 #pragma once
 
 #include <cstdint>
@@ -18,8 +20,11 @@
 #include "abstraction/equity.h"
 #include "abstraction/hand_evaluator.h"
 #include "abstraction/kmeans.h"
+#include "base/file_frame.h"
 
 namespace bp::abstraction {
+
+extern const base::FrameFormat kPreflopEquityFormat;
 
 class PreflopEquity {
  public:
@@ -29,7 +34,7 @@ class PreflopEquity {
   static PreflopEquity Load(const std::string& path);
   // All zeros: for tools that need a PreflopGame's tree and names only.
   static PreflopEquity Empty();
-  // Writes the table (temporary file, fsync, rename); AssetError on failure.
+  // Writes the table atomically (base::AtomicWriteFile); AssetError on failure.
   void Save(const std::string& path) const;
 
   // Requires: pair indices (HolePairIndex) that share no card.

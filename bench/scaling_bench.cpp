@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "bench/machine.h"
+#include "base/memory.h"
 #include "ipc/segment.h"
 #include "trainer/checkpoint.h"
 #include "trainer/median.h"
@@ -106,7 +107,7 @@ Result Measure(int workers, const std::string& coordinator_cpu, double seconds, 
 // thread meanwhile. The snapshot memory set aside two ways, each followed by
 // a fork (the workers): plainly (zero-filled, so copy-on-write after the
 // fork: the copy faults on every page) and as the trainer does
-// (ipc::AllocatePopulatedPrivate: populated, and kept from the children).
+// (base::AllocatePopulatedPrivate: populated, and kept from the children).
 struct CheckpointCost {
   double snapshot_plain_s = -1;
   double snapshot_kept_s = -1;
@@ -126,11 +127,12 @@ CheckpointCost CheckpointGiB() {
   CheckpointCost cost;
   for (const bool kept : {false, true}) {
     bp::trainer::CheckpointData data;
+    auto& data_regrets = data.Regrets<double>();
     if (kept) {
-      bp::ipc::AllocatePopulatedPrivate(data.regrets, entries);
-      bp::ipc::AllocatePopulatedPrivate(data.strategy_sum, entries);
+      bp::base::AllocatePopulatedPrivate(data_regrets, entries);
+      bp::base::AllocatePopulatedPrivate(data.strategy_sum, entries);
     } else {
-      data.regrets.assign(entries, 0.0);
+      data_regrets.assign(entries, 0.0);
       data.strategy_sum.assign(entries, 0.0);
     }
     const pid_t worker = ::fork();
@@ -139,7 +141,7 @@ CheckpointCost CheckpointGiB() {
       ::_exit(0);
     }
     const auto t0 = std::chrono::steady_clock::now();
-    data.regrets.assign(regrets, regrets + entries);
+    data_regrets.assign(regrets, regrets + entries);
     data.strategy_sum.assign(sums, sums + entries);
     const auto t1 = std::chrono::steady_clock::now();
     ::kill(worker, SIGKILL);

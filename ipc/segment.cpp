@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <random>
 
+#include "base/memory.h"
 #include "ipc/ipc_error.h"
 
 namespace bip = boost::interprocess;
@@ -78,32 +79,6 @@ Segment::Segment(std::string name, std::unique_ptr<Mapping> mapping, pid_t owner
   size_ = mapping_->region.get_size();
 }
 
-bool PopulatePages(void* address, std::size_t bytes, bool for_write) {
-  if (bytes == 0) return true;
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<std::uintptr_t>(address) / page * page;
-  const auto end = (reinterpret_cast<std::uintptr_t>(address) + bytes + page - 1) / page * page;
-#if defined(MADV_POPULATE_READ) && defined(MADV_POPULATE_WRITE)
-  if (::madvise(reinterpret_cast<void*>(begin), end - begin, for_write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) == 0) {
-    return true;
-  }
-  if (errno != EINVAL) return false;  // EINVAL: a kernel without it
-#endif
-  for (std::uintptr_t p = begin; p < end; p += page) {
-    auto* byte = reinterpret_cast<volatile unsigned char*>(p);
-    const unsigned char value = *byte;
-    if (for_write) *byte = value;
-  }
-  return true;
-}
-
-void KeepFromChildren(void* address, std::size_t bytes) {
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = (reinterpret_cast<std::uintptr_t>(address) + page - 1) / page * page;
-  const auto end = (reinterpret_cast<std::uintptr_t>(address) + bytes) / page * page;
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTFORK);
-}
-
 Segment Segment::Create(const std::string& name, const SegmentLayout& layout) {
   auto mapping = std::make_unique<Mapping>();
   try {
@@ -120,7 +95,7 @@ Segment Segment::Create(const std::string& name, const SegmentLayout& layout) {
   // Allocated now, not page by page at the first touch of each (by a worker's
   // read, the first checkpoint's copy...): one call, and a full /dev/shm is
   // an error here instead of a SIGBUS later.
-  if (!PopulatePages(segment.base_, segment.size_, /*for_write=*/true)) {
+  if (!base::PopulatePages(segment.base_, segment.size_, /*for_write=*/true)) {
     const int error = errno;
     throw IpcError("cannot allocate the " + std::to_string(layout.total_size()) + " bytes of " + Describe(name) +
                    ": " + std::strerror(error) + " (is /dev/shm large enough? see df -h /dev/shm)");

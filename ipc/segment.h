@@ -2,7 +2,7 @@
 // the coordinator and its workers share.
 //
 // Byte layout (all integers little-endian, as the machine writes them):
-//   offset 0      SegmentHeader (see below), 64-byte aligned, 1,600 bytes
+//   offset 0      SegmentHeader (see below), 64-byte aligned, 1,984 bytes
 //     [0, 8)      magic "BPSHMSEG"
 //     [8, 12)     layout version (kLayoutVersion)
 //     [12, 16)    region count
@@ -79,37 +79,6 @@ class SegmentLayout {
   std::vector<RegionEntry> regions_;
   std::uint64_t next_ = sizeof(SegmentHeader);
 };
-
-// Maps every page of [address, address + bytes) into this process now,
-// allocating the pages not allocated yet, so that later accesses take no
-// page fault: one madvise(MADV_POPULATE_WRITE or _READ) call (Linux 5.14),
-// or where the kernel lacks it one access per page (a write only rewrites a
-// page's first byte: for memory nobody else writes meanwhile). A page fault
-// is costly on virtual machines; bench/scaling_bench --checkpoint compares a
-// snapshot of a populated table with one of a table of untouched pages.
-// Returns false (errno set) if the pages cannot be provided, e.g. when
-// /dev/shm is full.
-bool PopulatePages(void* address, std::size_t bytes, bool for_write);
-
-// Keeps [address, address + bytes) of this process's private memory out of
-// the processes it forks from now on (MADV_DONTFORK on the pages wholly
-// inside the range): they will not have it at all. Private memory a child
-// shares is copy-on-write, so without this the parent's first write to each
-// page after a fork copies the page in a page fault.
-void KeepFromChildren(void* address, std::size_t bytes);
-
-// `v` as n value-initialised elements in memory populated now
-// (PopulatePages) and kept from children (KeepFromChildren): for large
-// buffers a process writes while its forked children run, such as the
-// coordinator's checkpoint snapshot.
-template <class T>
-void AllocatePopulatedPrivate(std::vector<T>& v, std::size_t n) {
-  std::vector<T>().swap(v);
-  v.reserve(n);
-  PopulatePages(v.data(), n * sizeof(T), /*for_write=*/true);
-  KeepFromChildren(v.data(), n * sizeof(T));
-  v.resize(n);
-}
 
 class Segment {
  public:

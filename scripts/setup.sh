@@ -9,7 +9,7 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 
 PACKAGES=(
   cmake ninja-build g++ pkg-config
-  libboost-dev libyaml-cpp-dev libcereal-dev libfmt-dev
+  libboost-dev libyaml-cpp-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
   librsvg2-bin   # rsvg-convert: inspect --plot FILE.png
 )

@@ -8,75 +8,63 @@
 #include <fmt/core.h>
 
 #include "abstraction/bet_translation.h"
-#include "abstraction/checksum.h"
-#include "ipc/segment.h"
+#include "base/coding.h"
+#include "base/memory.h"
 #include "solver/regret_matching.h"
-#include "trainer/checkpoint.h"
 
 namespace bp::trainer {
-namespace {
 
-constexpr char kMagic[8] = {'B', 'P', 'B', 'L', 'U', 'E', 'P', '1'};
-// 2: XXH3-64 checksum; 1 (earlier versions, still read): FNV-1a 64.
-constexpr std::uint32_t kVersion = 2;
+const base::FrameFormat kBlueprintFormat{"BPBLUEP1",
+                                         "blueprint",
+                                         3,
+                                         {{1, base::FrameLayout::kNoLength, base::Checksum::Kind::kFnv1a64},
+                                          {2, base::FrameLayout::kNoLength, base::Checksum::Kind::kXxh3}},
+                                         {}};
 
-
-template <class T>
-void Put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <class T>
-T Get(const std::string& in, std::size_t offset) {
-  T v;
-  std::memcpy(&v, in.data() + offset, sizeof v);
-  return v;
-}
-
-}  // namespace
-
-void Blueprint::Write(const std::string& path, const Config& config, std::uint64_t iterations,
-                      std::uint64_t bucket_fingerprint, const std::vector<float>& probabilities) {
+void Blueprint::Write(const std::filesystem::path& path, const Config& config, std::uint64_t iterations,
+                      std::uint64_t bucket_fingerprint, std::span<const float> probabilities) {
   const std::string yaml = ToYaml(config);
-  std::string head(kMagic, 8);
-  Put<std::uint32_t>(head, kVersion);
-  Put<std::uint32_t>(head, 0);
-  Put<std::uint64_t>(head, iterations);
-  Put<std::uint64_t>(head, bucket_fingerprint);
-  Put<std::uint64_t>(head, probabilities.size());
-  Put<std::uint64_t>(head, yaml.size());
-  head += yaml;
+  std::string head;
+  base::PutFixed<std::uint64_t>(head, iterations);
+  base::PutFixed<std::uint64_t>(head, bucket_fingerprint);
+  base::PutFixed<std::uint64_t>(head, probabilities.size());
+  base::PutString(head, yaml);
   head.append((8 - head.size() % 8) % 8, '\0');
-  const std::string tmp = path + ".tmp";
-  if (!WriteChecksummed(tmp, head, probabilities)) {
-    throw abstraction::AssetError(fmt::format("{}: cannot write the blueprint", tmp));
+  try {
+    base::WriteFramedFile(path, kBlueprintFormat, head.size() + probabilities.size_bytes(), [&](base::FileSink& out) {
+      out.Write(head);
+      out.Write(probabilities.data(), probabilities.size_bytes());
+    });
+  } catch (const base::FileError& e) {
+    throw abstraction::AssetError(e.what());
   }
-  std::filesystem::rename(tmp, path);
 }
 
 Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw abstraction::AssetError(fmt::format("{}: cannot open blueprint: {}", path, std::strerror(errno)));
-  const std::string bytes = ReadWholeFile(in, path);
+  std::string bytes;
+  base::FrameView frame;
+  try {
+    frame = base::ReadFramedFile(path, kBlueprintFormat, bytes);
+  } catch (const base::FileError& e) {
+    throw abstraction::AssetError(e.what());
+  }
   auto bad = [&](const std::string& what) { return abstraction::AssetError(fmt::format("{}: {}", path, what)); };
-  if (bytes.size() < 56 || std::memcmp(bytes.data(), kMagic, 8) != 0) throw bad("not a blueprint file (magic is not BPBLUEP1)");
-  const std::uint32_t version = Get<std::uint32_t>(bytes, 8);
-  if (version != kVersion && version != 1) {
-    throw bad(fmt::format("blueprint version {}, this build reads versions 1 and {}", version, kVersion));
-  }
-  const std::size_t body = bytes.size() - 8;
-  const auto kind = version == 1 ? abstraction::Checksum::Kind::kFnv1a64 : abstraction::Checksum::Kind::kXxh3;
-  if (abstraction::Checksum::Of(kind, bytes.data(), body) != Get<std::uint64_t>(bytes, body)) {
-    throw bad("checksum mismatch: the file is corrupt");
-  }
   Blueprint b;
-  b.iterations_ = Get<std::uint64_t>(bytes, 16);
-  const auto fingerprint = Get<std::uint64_t>(bytes, 24);
-  const auto entries = Get<std::uint64_t>(bytes, 32);
-  const auto yaml_size = Get<std::uint64_t>(bytes, 40);
-  const std::size_t table = (48 + yaml_size + 7) / 8 * 8;
-  if (table + entries * sizeof(float) != body) throw bad("truncated or malformed blueprint");
-  b.config_ = ParseConfig(bytes.substr(48, yaml_size), path + " (its config)", {}, Inapplicable::kIgnoreInText);
+  std::uint64_t fingerprint = 0, entries = 0;
+  std::span<const char> table;
+  try {
+    base::ByteReader in(frame.body);
+    b.iterations_ = in.Read<std::uint64_t>("iterations");
+    fingerprint = in.Read<std::uint64_t>("bucket fingerprint");
+    entries = in.Read<std::uint64_t>("entries");
+    const std::string yaml = in.ReadString("config");
+    in.Align(8, "padding");
+    table = in.ReadBytes(in.remaining(), "probabilities");
+    if (table.size() != entries * sizeof(float)) throw bad("truncated or malformed blueprint");
+    b.config_ = ParseConfig(yaml, path + " (its config)", {}, Inapplicable::kIgnoreInText);
+  } catch (const base::CodingError& e) {
+    throw bad(std::string("corrupt: ") + e.what());
+  }
   if (b.config_.game.name != "nlhe") throw bad("blueprints are for nlhe runs, this one's game is " + b.config_.game.name);
   const std::string bucket_path = buckets.empty() ? b.config_.abstraction.buckets : buckets;
   b.buckets_ = std::make_unique<abstraction::BucketFile>(abstraction::BucketFile::Open(bucket_path));
@@ -92,7 +80,7 @@ Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
                           b.layout_->num_entries()));
   }
   b.probabilities_.resize(entries);
-  std::memcpy(b.probabilities_.data(), bytes.data() + table, entries * sizeof(float));
+  std::memcpy(b.probabilities_.data(), table.data(), table.size());
   return b;
 }
 
@@ -158,9 +146,10 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
   if (state.IsTerminal() || tree.IsTerminal(node)) throw fail("the hand is over");
   if (tree.Player(node) != seat) throw fail(fmt::format("seat {} is to act, not seat {}", tree.Player(node), seat));
   const int street = tree.StreetOf(node);
-  if (board.size() != static_cast<std::size_t>(abstraction::HoldemIndexer::kBoardCards[static_cast<std::size_t>(street)])) {
-    throw fail(fmt::format("the {} needs {} board cards, found {}", street == 0 ? "preflop" : street == 1 ? "flop" : street == 2 ? "turn" : "river",
-                           abstraction::HoldemIndexer::kBoardCards[static_cast<std::size_t>(street)], board.size()));
+  const int board_cards = abstraction::kBoardCards[static_cast<std::size_t>(street)];
+  if (board.size() != static_cast<std::size_t>(board_cards)) {
+    throw fail(fmt::format("the {} needs {} board cards, found {}", abstraction::StreetName(street), board_cards,
+                           board.size()));
   }
   const std::uint32_t bucket = buckets_->Bucket(street, hole, board.data());
   const float* p = At(node, bucket);
@@ -196,7 +185,7 @@ template <class R>
 std::vector<float> StrategyProbabilities(const solver::TableLayout& layout, const R* regrets,
                                          std::span<const double> strategy_sum, std::uint64_t first) {
   std::vector<float> out;
-  ipc::AllocatePopulatedPrivate(out, layout.num_entries() - first);  // no page fault per page
+  base::AllocatePopulatedPrivate(out, layout.num_entries() - first);  // no page fault per page
   StrategyProbabilities(layout, regrets, strategy_sum, first, std::span<float>(out));
   return out;
 }

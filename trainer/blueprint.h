@@ -8,18 +8,16 @@
 // the betting tree is rebuilt exactly, and the bucket file's fingerprint, so
 // a different card abstraction is refused.
 //
-// Byte layout (little-endian):
-//     0   8  magic "BPBLUEP1"
-//     8   4  version (2)
-//    12   4  zero
-//    16   8  iterations trained
-//    24   8  fingerprint of the bucket file
-//    32   8  entries (float probabilities that follow)
-//    40   8  length L of the config YAML
-//    48   L  the resolved config (YAML), then zeros to a multiple of 8
-//         4 x entries  probabilities
-//         8  XXH3-64 of every byte before it (abstraction/checksum.h); in
-//            version 1 (earlier versions, still read) FNV-1a 64
+// In the file frame (base/file_frame.h): magic "BPBLUEP1", version 3. The
+// body (little-endian):
+//     0   8  iterations trained
+//     8   8  fingerprint of the bucket file
+//    16   8  entries E (float probabilities that follow)
+//    24   8  length L of the config YAML
+//    32   L  the resolved config (YAML), then zeros to a multiple of 8
+//       4xE  probabilities
+// Versions 1 (FNV-1a 64) and 2 (XXH3-64) of earlier builds had the same body
+// in the frame without a length (FrameLayout::kNoLength), and are read too.
 //
 // Query: a seat, the real actions so far ("f", "k", "c", "r<chips>" = raise
 // to a street total, "a" = all-in), the seat's hole cards and the board.
@@ -30,12 +28,14 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "abstraction/bucket_file.h"
+#include "base/file_frame.h"
 #include "abstraction/nlhe_game.h"
 #include "solver/table_layout.h"
 #include "trainer/config.h"
@@ -47,11 +47,14 @@ struct BlueprintAction {
   double probability = 0;
 };
 
+extern const base::FrameFormat kBlueprintFormat;
+
 class Blueprint {
  public:
-  // Writes `path` (temporary file, rename). probabilities: one per table entry.
-  static void Write(const std::string& path, const Config& config, std::uint64_t iterations,
-                    std::uint64_t bucket_fingerprint, const std::vector<float>& probabilities);
+  // Writes `path` atomically (base::AtomicWriteFile). probabilities: one per
+  // table entry. AssetError naming the file if it cannot be written.
+  static void Write(const std::filesystem::path& path, const Config& config, std::uint64_t iterations,
+                    std::uint64_t bucket_fingerprint, std::span<const float> probabilities);
 
   // Reads `path` and opens its bucket file (the config's, or `buckets` if not
   // empty). AssetError for a bad file or a bucket file with another

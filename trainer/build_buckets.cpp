@@ -20,6 +20,8 @@
 #include "abstraction/bucket_file.h"
 #include "abstraction/card_features.h"
 #include "abstraction/kmeans.h"
+#include "base/coding.h"
+#include "base/file_frame.h"
 #include "trainer/proc_stats.h"
 #include "trainer/task_pool.h"
 
@@ -30,38 +32,48 @@ namespace fs = std::filesystem;
 using abstraction::AssetError;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::array<const char*, 4> kStreetNames = {"preflop", "flop", "turn", "river"};
 
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 
-// Finished stages of an interrupted build: OUT.parts/NAME, a header line
-// naming what was computed (the key), then the raw array.
+}  // namespace
+
+const base::FrameFormat kBuildPartFormat{"BPPARTS1", "build part", 1, {}, {}};
+
+namespace {
+
+// Finished stages of an interrupted build (kBuildPartFormat).
 class Parts {
  public:
   explicit Parts(fs::path dir) : dir_(std::move(dir)) {}
 
+  // Whether NAME holds `key`'s array of data.size() elements; a missing,
+  // stale or damaged part is simply computed again.
   template <class T>
   bool Load(const std::string& name, const std::string& key, std::vector<T>& data) const {
-    std::ifstream in(dir_ / name, std::ios::binary);
-    if (!in) return false;
-    std::string line;
-    if (!std::getline(in, line) || line != key) return false;
-    in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size() * sizeof(T)));
-    return in.gcount() == static_cast<std::streamsize>(data.size() * sizeof(T)) && in.peek() == EOF;
+    std::string bytes;
+    try {
+      const base::FrameView frame = base::ReadFramedFile(dir_ / name, kBuildPartFormat, bytes);
+      base::ByteReader in(frame.body);
+      if (in.ReadString("key") != key || in.remaining() != data.size() * sizeof(T)) return false;
+      in.ReadArray(data.size(), data, "data");
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
   }
 
   template <class T>
   void Save(const std::string& name, const std::string& key, const std::vector<T>& data) const {
-    fs::create_directories(dir_);
-    const fs::path tmp = dir_ / (name + ".tmp");
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << key << '\n';
-      out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size() * sizeof(T)));
-      if (!out) throw AssetError(fmt::format("{}: cannot write build part", tmp.string()));
+    try {
+      base::WriteFramedFile(dir_ / name, kBuildPartFormat, 8 + key.size() + data.size() * sizeof(T), [&](base::FileSink& out) {
+        out.Put<std::uint64_t>(key.size());
+        out.Write(key);
+        out.Write(data.data(), data.size() * sizeof(T));
+      });
+    } catch (const base::FileError& e) {
+      throw AssetError(e.what());
     }
-    fs::rename(tmp, dir_ / name);
   }
 
   void Remove() const {

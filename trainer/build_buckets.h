@@ -16,7 +16,10 @@
 // street's). What a finished stage computed (features, bucket tables) is kept
 // in OUT.parts/ until the bucket file is written, so an interrupted build
 // loses only the stage it was in; a rerun with the same settings picks the
-// finished stages up. Threads: exactly config.threads compute threads (all
+// finished stages up. A part is OUT.parts/NAME in the file frame
+// (base/file_frame.h) of kBuildPartFormat: magic "BPPARTS1", version 1, a
+// body of a string naming what was computed and with which settings (the
+// key: u64 length, bytes), then the raw array. Threads: exactly config.threads compute threads (all
 // available cores for 0); the calling thread only reports progress.
 #pragma once
 
@@ -26,9 +29,12 @@
 #include <string>
 #include <vector>
 
+#include "base/file_frame.h"
 #include "trainer/bucket_config.h"
 
 namespace bp::trainer {
+
+extern const base::FrameFormat kBuildPartFormat;
 
 struct StreetReport {
   std::uint64_t classes = 0;

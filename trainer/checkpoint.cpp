@@ -1,256 +1,234 @@
 #include "trainer/checkpoint.h"
 
-#include <cereal/archives/binary.hpp>
-#include <cereal/types/map.hpp>
-#include <cereal/types/string.hpp>
-#include <cereal/types/vector.hpp>
-#include <fcntl.h>
 #include <fmt/core.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
-#include <streambuf>
-#include <vector>
+#include <string_view>
+#include <type_traits>
 
-#include "abstraction/checksum.h"
-#include "ipc/segment.h"
+#include "base/coding.h"
 #include "solver/regret_matching.h"
 #include "solver/tables.h"
 
 namespace bp::trainer {
 
+const base::FrameFormat kCheckpointFormat{
+    "BPCKPT02", "checkpoint", 4, {{3, base::FrameLayout::kOwn, base::Checksum::Kind::kXxh3}}, {}};
+
 namespace {
 
-// The frame: magic, body (cereal), body length, checksum of the body.
-// BPCKPT02: XXH3-64; BPCKPT01 (earlier versions, still read): FNV-1a 64.
-constexpr char kMagic[8] = {'B', 'P', 'C', 'K', 'P', 'T', '0', '2'};
-constexpr char kMagicFnv[8] = {'B', 'P', 'C', 'K', 'P', 'T', '0', '1'};
+constexpr std::string_view kFnvMagic = "BPCKPT01";  // version 3 with FNV-1a 64
+constexpr std::uint8_t kDoubleRegrets = 1, kInt32Regrets = 2;
 
-void WriteAll(int fd, const char* data, std::size_t size, const std::filesystem::path& path) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw CheckpointError(fmt::format("{}: write failed: {}", path.string(), std::strerror(errno)));
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
+std::size_t Pad8(std::size_t n) { return (8 - n % 8) % 8; }
+
+template <class T>
+std::span<const char> BytesOf(const std::vector<T>& v) {
+  return {reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)};
 }
 
-void FsyncDir(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
+// Counts and strings: everything before the tables.
+std::string EncodeHead(const CheckpointData& d) {
+  std::string head;
+  for (std::uint64_t v : {d.iterations, d.batches_applied, d.next_batch_id, d.next_iteration, d.discounts_applied,
+                          d.seed}) {
+    base::PutFixed(head, v);
   }
+  base::PutFixed(head, d.elapsed_s);
+  base::PutFixed<std::uint8_t>(head, d.int_regrets() ? kInt32Regrets : kDoubleRegrets);
+  head.append(7, '\0');
+  for (std::uint64_t v : {d.num_regrets(), static_cast<std::uint64_t>(d.strategy_sum.size()),
+                          static_cast<std::uint64_t>(d.pending.size()), static_cast<std::uint64_t>(d.identity.size())}) {
+    base::PutFixed(head, v);
+  }
+  base::PutString(head, d.config_yaml);
+  base::PutString(head, d.abstraction_fingerprint);
+  for (const auto& [key, value] : d.identity) {
+    base::PutString(head, key);
+    base::PutString(head, value);
+  }
+  for (const PendingBatch& p : d.pending) {
+    for (std::uint64_t v : {p.batch_id, p.first_iteration, p.count, p.seed}) base::PutFixed(head, v);
+  }
+  head.append(Pad8(head.size()), '\0');
+  return head;
 }
 
-// Streams bytes to a file descriptor through a 1 MiB buffer, keeping the
-// checksum and the length of everything written.
-class ChecksumFileBuf : public std::streambuf {
- public:
-  ChecksumFileBuf(int fd, const std::filesystem::path& path) : fd_(fd), path_(path), buffer_(1 << 20) {
-    setp(buffer_.data(), buffer_.data() + buffer_.size());
-  }
-  std::uint64_t checksum() const { return hash_.Value(); }
-  std::uint64_t length() const { return length_; }
-  void Flush() {
-    const std::size_t n = static_cast<std::size_t>(pptr() - pbase());
-    hash_.Update(pbase(), n);
-    length_ += n;
-    WriteAll(fd_, pbase(), n, path_);
-    setp(buffer_.data(), buffer_.data() + buffer_.size());
-  }
+template <class T>
+std::vector<T> ReadTable(base::ByteReader& in, std::uint64_t count, const char* what) {
+  std::vector<T> table;
+  in.ReadArray(count, table, what);
+  return table;
+}
 
- protected:
-  int_type overflow(int_type c) override {
-    Flush();
-    if (c != traits_type::eof()) {
-      *pptr() = traits_type::to_char_type(c);
-      pbump(1);
-    }
-    return traits_type::not_eof(c);
+CheckpointData Decode(std::span<const char> body) {
+  base::ByteReader in(body);
+  CheckpointData d;
+  d.iterations = in.Read<std::uint64_t>("iterations");
+  d.batches_applied = in.Read<std::uint64_t>("batches applied");
+  d.next_batch_id = in.Read<std::uint64_t>("next batch id");
+  d.next_iteration = in.Read<std::uint64_t>("next iteration");
+  d.discounts_applied = in.Read<std::uint64_t>("discounts applied");
+  d.seed = in.Read<std::uint64_t>("seed");
+  d.elapsed_s = in.Read<double>("training time");
+  const auto type = in.Read<std::uint8_t>("regret type");
+  in.ReadBytes(7, "padding");
+  if (type != kDoubleRegrets && type != kInt32Regrets) {
+    throw base::CodingError(fmt::format("regret type {} (expected 1 for double or 2 for int32)", type));
   }
-  int sync() override {
-    Flush();
-    return 0;
+  const auto regrets = in.Read<std::uint64_t>("regret count");
+  const auto sums = in.Read<std::uint64_t>("strategy-sum count");
+  const auto pending = in.Read<std::uint64_t>("pending count");
+  const auto keys = in.Read<std::uint64_t>("identity count");
+  if (sums > regrets) {
+    throw base::CodingError(fmt::format("{} regrets but {} strategy sums (at most one per regret)", regrets, sums));
   }
+  d.config_yaml = in.ReadString("config");
+  d.abstraction_fingerprint = in.ReadString("abstraction fingerprint");
+  for (std::uint64_t k = 0; k < keys; ++k) {
+    std::string key = in.ReadString("identity key");
+    d.identity[std::move(key)] = in.ReadString("identity value");
+  }
+  if (pending > in.remaining() / 32) {
+    throw base::CodingError(fmt::format("{} pending batches claimed, {} bytes are left", pending, in.remaining()));
+  }
+  d.pending.resize(pending);
+  for (PendingBatch& p : d.pending) {
+    p.batch_id = in.Read<std::uint64_t>("pending batch");
+    p.first_iteration = in.Read<std::uint64_t>("pending batch");
+    p.count = in.Read<std::uint64_t>("pending batch");
+    p.seed = in.Read<std::uint64_t>("pending batch");
+  }
+  in.Align(8, "padding");
+  if (type == kInt32Regrets) {
+    d.regrets = ReadTable<std::int32_t>(in, regrets, "regrets");
+  } else {
+    d.regrets = ReadTable<double>(in, regrets, "regrets");
+  }
+  in.Align(8, "padding");
+  d.strategy_sum = ReadTable<double>(in, sums, "strategy sums");
+  if (in.remaining() != 0) throw base::CodingError(fmt::format("{} bytes after the strategy sums", in.remaining()));
+  return d;
+}
 
- private:
-  int fd_;
-  std::filesystem::path path_;
-  std::vector<char> buffer_;
-  abstraction::Checksum hash_{abstraction::Checksum::Kind::kXxh3};
-  std::uint64_t length_ = 0;
-};
-
-// Reads from memory the caller owns, without copying it.
-class MemoryBuf : public std::streambuf {
- public:
-  MemoryBuf(char* data, std::size_t size) { setg(data, data, data + size); }
-};
-
-std::uint64_t IterationOf(const std::filesystem::path& p) {
-  const std::string name = p.filename().string();
-  return std::strtoull(name.c_str() + 5, nullptr, 10);
+// Version 3: magic, a cereal binary archive (u32 version first; strings,
+// maps and vectors as a u64 count and their elements), u64 body length, and
+// the checksum of the body.
+CheckpointData DecodeVersion3(std::span<const char> file, base::Checksum::Kind checksum,
+                              const std::filesystem::path& path) {
+  constexpr std::size_t kOverhead = 8 + 16;
+  auto corrupt = [&](const std::string& what) {
+    return CheckpointError(fmt::format("{}: {}", path.string(), what));
+  };
+  if (file.size() < kOverhead) {
+    throw corrupt(fmt::format("truncated checkpoint file: {} bytes, smaller than its {}-byte frame", file.size(),
+                              kOverhead));
+  }
+  const auto length = base::GetFixed<std::uint64_t>(file.data() + file.size() - 16);
+  if (length != file.size() - kOverhead) {
+    throw corrupt(fmt::format("truncated or padded: the checkpoint file's body should be {} bytes, the file holds {}",
+                              length, file.size() - kOverhead));
+  }
+  const std::span<const char> body = file.subspan(8, length);
+  if (base::Checksum::Of(checksum, body.data(), body.size()) !=
+      base::GetFixed<std::uint64_t>(file.data() + file.size() - 8)) {
+    throw corrupt("checksum mismatch: the content is corrupt");
+  }
+  base::ByteReader in(body);
+  CheckpointData d;
+  const auto version = in.Read<std::uint32_t>("version");
+  if (version != 3) throw CheckpointError(fmt::format("{}: {}", path.string(), kCheckpointFormat.VersionMessage(version)));
+  d.config_yaml = in.ReadString("config");
+  const auto keys = in.Read<std::uint64_t>("identity count");
+  for (std::uint64_t k = 0; k < keys; ++k) {
+    std::string key = in.ReadString("identity key");
+    d.identity[std::move(key)] = in.ReadString("identity value");
+  }
+  d.abstraction_fingerprint = in.ReadString("abstraction fingerprint");
+  d.iterations = in.Read<std::uint64_t>("iterations");
+  d.batches_applied = in.Read<std::uint64_t>("batches applied");
+  d.next_batch_id = in.Read<std::uint64_t>("next batch id");
+  d.next_iteration = in.Read<std::uint64_t>("next iteration");
+  d.discounts_applied = in.Read<std::uint64_t>("discounts applied");
+  d.seed = in.Read<std::uint64_t>("seed");
+  d.elapsed_s = in.Read<double>("training time");
+  const auto pending = in.Read<std::uint64_t>("pending count");
+  if (pending > in.remaining() / 32) throw base::CodingError(fmt::format("{} pending batches claimed", pending));
+  d.pending.resize(pending);
+  for (PendingBatch& p : d.pending) {
+    p.batch_id = in.Read<std::uint64_t>("pending batch");
+    p.first_iteration = in.Read<std::uint64_t>("pending batch");
+    p.count = in.Read<std::uint64_t>("pending batch");
+    p.seed = in.Read<std::uint64_t>("pending batch");
+  }
+  auto doubles = ReadTable<double>(in, in.Read<std::uint64_t>("regret count"), "regrets");
+  auto ints = ReadTable<std::int32_t>(in, in.Read<std::uint64_t>("int32 regret count"), "int32 regrets");
+  d.strategy_sum = ReadTable<double>(in, in.Read<std::uint64_t>("strategy-sum count"), "strategy sums");
+  if (in.remaining() != 0) throw base::CodingError(fmt::format("{} bytes after the strategy sums", in.remaining()));
+  if (!doubles.empty() && !ints.empty()) {
+    throw corrupt(fmt::format("corrupt: {} double and {} int32 regrets (one of them must be empty)", doubles.size(),
+                              ints.size()));
+  }
+  if (ints.empty()) {
+    d.regrets = std::move(doubles);
+  } else {
+    d.regrets = std::move(ints);
+  }
+  if (d.strategy_sum.size() > d.num_regrets()) {
+    throw corrupt(fmt::format("corrupt: {} regrets but {} strategy sums (at most one per regret)", d.num_regrets(),
+                              d.strategy_sum.size()));
+  }
+  return d;
 }
 
 }  // namespace
 
 void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& data) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw CheckpointError(fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
+  const std::string head = EncodeHead(data);
+  const std::span<const char> regrets = std::visit([](const auto& r) { return BytesOf(r); }, data.regrets);
+  const std::span<const char> sums = BytesOf(data.strategy_sum);
+  const std::uint64_t body = head.size() + regrets.size() + Pad8(regrets.size()) + sums.size();
   try {
-    WriteAll(fd, kMagic, sizeof(kMagic), tmp);
-    ChecksumFileBuf body(fd, tmp);
-    {
-      std::ostream out(&body);
-      cereal::BinaryOutputArchive archive(out);
-      archive(data);
-    }
-    body.Flush();
-    const std::uint64_t length = body.length();
-    const std::uint64_t checksum = body.checksum();
-    WriteAll(fd, reinterpret_cast<const char*>(&length), sizeof(length), tmp);
-    WriteAll(fd, reinterpret_cast<const char*>(&checksum), sizeof(checksum), tmp);
-    if (::fsync(fd) != 0) throw CheckpointError(fmt::format("{}: fsync failed: {}", tmp.string(), std::strerror(errno)));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
+    base::WriteFramedFile(path, kCheckpointFormat, body, [&](base::FileSink& out) {
+      out.Write(head);
+      out.Write(regrets.data(), regrets.size());
+      out.Zeros(Pad8(regrets.size()));
+      out.Write(sums.data(), sums.size());
+    });
+  } catch (const base::FileError& e) {
+    throw CheckpointError(e.what());
   }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw CheckpointError(fmt::format("{}: cannot rename into place: {}", path.string(), std::strerror(errno)));
-  }
-  FsyncDir(path.parent_path().empty() ? "." : path.parent_path());
-}
-
-std::string ReadWholeFile(std::ifstream& in, const std::filesystem::path& path) {
-  std::error_code ec;
-  const std::uint64_t size = std::filesystem::file_size(path, ec);
-  std::string bytes;
-  if (ec) return bytes;
-  bytes.reserve(size);
-  ipc::PopulatePages(bytes.data(), size, /*for_write=*/true);
-  bytes.resize(size);
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  return bytes;
-}
-
-bool WriteChecksummed(const std::filesystem::path& path, std::string_view head, std::span<const float> body) {
-  abstraction::Checksum hash(abstraction::Checksum::Kind::kXxh3);
-  hash.Update(head.data(), head.size());
-  hash.Update(body.data(), body.size_bytes());
-  const std::uint64_t checksum = hash.Value();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(head.data(), static_cast<std::streamsize>(head.size()));
-  out.write(reinterpret_cast<const char*>(body.data()), static_cast<std::streamsize>(body.size_bytes()));
-  out.write(reinterpret_cast<const char*>(&checksum), sizeof(checksum));
-  out.flush();
-  return static_cast<bool>(out);
 }
 
 CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CheckpointError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
-  std::string file = ReadWholeFile(in, path);
-  constexpr std::size_t kOverhead = sizeof(kMagic) + 16;
-  if (file.size() < kOverhead) {
-    throw CheckpointError(fmt::format("{}: truncated: {} bytes, smaller than the {}-byte frame", path.string(),
-                                      file.size(), kOverhead));
-  }
-  const bool fnv = std::memcmp(file.data(), kMagicFnv, sizeof(kMagic)) == 0;
-  if (!fnv && std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) {
-    throw CheckpointError(fmt::format("{}: magic number is invalid: expected \"BPCKPT02\" (or BPCKPT01), found \"{}\" "
-                                      "(not a checkpoint of this program)",
-                                      path.string(), std::string(file.data(), sizeof(kMagic))));
-  }
-  std::uint64_t length = 0, checksum = 0;
-  std::memcpy(&length, file.data() + file.size() - 16, 8);
-  std::memcpy(&checksum, file.data() + file.size() - 8, 8);
-  if (length != file.size() - kOverhead) {
-    throw CheckpointError(fmt::format("{}: truncated or padded: the body should be {} bytes, the file holds {}",
-                                      path.string(), length, file.size() - kOverhead));
-  }
-  char* body = file.data() + sizeof(kMagic);
-  const auto kind = fnv ? abstraction::Checksum::Kind::kFnv1a64 : abstraction::Checksum::Kind::kXxh3;
-  if (abstraction::Checksum::Of(kind, body, length) != checksum) {
-    throw CheckpointError(fmt::format("{}: checksum mismatch: the content is corrupt", path.string()));
-  }
-  // The format version leads the body: checked before the rest is decoded
-  // in this version's layout.
-  std::uint32_t version = 0;
-  if (length >= sizeof(version)) std::memcpy(&version, body, sizeof(version));
-  if (version != kCheckpointVersion) {
-    throw CheckpointError(fmt::format("{}: format version {} is not supported: this build reads version {}{}",
-                                      path.string(), version, kCheckpointVersion,
-                                      version < kCheckpointVersion ? " (the file is from an earlier build)" : ""));
-  }
-  CheckpointData data;
   try {
-    MemoryBuf memory(body, length);
-    std::istream body_stream(&memory);
-    cereal::BinaryInputArchive archive(body_stream);
-    archive(data);
-  } catch (const std::exception& e) {
-    throw CheckpointError(fmt::format("{}: cannot decode: {}", path.string(), e.what()));
+    std::string file = base::ReadWholeFile(path, kCheckpointFormat);
+    if (std::string_view(file).starts_with(kFnvMagic)) return DecodeVersion3(file, base::Checksum::Kind::kFnv1a64, path);
+    const base::FrameView frame = base::CheckFrame(file, kCheckpointFormat, path);
+    if (frame.layout == base::FrameLayout::kOwn) return DecodeVersion3(file, base::Checksum::Kind::kXxh3, path);
+    return Decode(frame.body);
+  } catch (const base::FileError& e) {
+    throw CheckpointError(e.what());
+  } catch (const base::CodingError& e) {
+    throw CheckpointError(fmt::format("{}: corrupt: {}", path.string(), e.what()));
   }
-  if (!data.regrets.empty() && !data.int_regrets.empty()) {
-    throw CheckpointError(fmt::format("{}: corrupt: {} double and {} int32 regrets (one of them must be empty)",
-                                      path.string(), data.regrets.size(), data.int_regrets.size()));
-  }
-  if (data.strategy_sum.size() > data.num_regrets()) {
-    throw CheckpointError(fmt::format("{}: corrupt: {} regrets but {} strategy sums (at most one per regret)",
-                                      path.string(), data.num_regrets(), data.strategy_sum.size()));
-  }
-  return data;
+}
+
+std::uint64_t CheckpointData::num_regrets() const {
+  return std::visit([](const auto& r) { return static_cast<std::uint64_t>(r.size()); }, regrets);
 }
 
 double CheckpointData::Regret(std::uint64_t i) const {
-  return int_regrets.empty() ? regrets[i] : solver::RegretCodec<std::int32_t>::Decode(int_regrets[i]);
+  return std::visit(
+      [i](const auto& r) {
+        using R = typename std::decay_t<decltype(r)>::value_type;
+        return solver::RegretCodec<R>::Decode(r[i]);
+      },
+      regrets);
 }
 
 void CheckpointData::CurrentStrategy(std::uint64_t base, int n, double* out) const {
-  if (int_regrets.empty()) {
-    solver::RegretMatching(regrets.data() + base, n, out);
-  } else {
-    solver::RegretMatching(int_regrets.data() + base, n, out);
-  }
-}
-
-std::filesystem::path CheckpointPath(const std::filesystem::path& dir, std::uint64_t iteration) {
-  return dir / fmt::format("ckpt-{}.bin", iteration);
-}
-
-std::vector<std::filesystem::path> ListCheckpoints(const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> found;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > 9 && name.rfind("ckpt-", 0) == 0 && name.substr(name.size() - 4) == ".bin" &&
-        std::all_of(name.begin() + 5, name.end() - 4, [](char c) { return c >= '0' && c <= '9'; })) {
-      found.push_back(entry.path());
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return IterationOf(a) > IterationOf(b); });
-  return found;
-}
-
-void PruneCheckpoints(const std::filesystem::path& dir, int keep) {
-  const auto all = ListCheckpoints(dir);
-  for (std::size_t i = static_cast<std::size_t>(keep); i < all.size(); ++i) {
-    std::error_code ec;
-    std::filesystem::remove(all[i], ec);
-  }
+  std::visit([&](const auto& r) { solver::RegretMatching(r.data() + base, n, out); }, regrets);
 }
 
 }  // namespace bp::trainer

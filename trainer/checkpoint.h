@@ -1,30 +1,46 @@
 // Checkpoint: the complete state of a run after a known set of applied
 // batches, enough to resume it exactly.
 //
-// File byte layout (little-endian):
-//   [0, 8)         magic "BPCKPT02"
-//   [8, 8+N)       body: a cereal binary archive of CheckpointData (below)
-//   [8+N, 16+N)    u64 N, the body length
-//   [16+N, 24+N)   u64 XXH3-64 checksum of the body (abstraction/checksum.h)
-// Files with the magic "BPCKPT01" (earlier versions) are the same with an
-// FNV-1a 64 checksum, and are read too.
-// The length and checksum are checked before the body is parsed, so a
-// truncated or bit-flipped file gives CheckpointError, never a crash or a huge
-// allocation. Written to "<path>.tmp", fsynced, renamed over <path>, and the
-// directory fsynced: a crash leaves the old file or the new one, never half.
+// In the file frame (base/file_frame.h): magic "BPCKPT02", version 4. The
+// body (little-endian; P pending batches, K identity keys, R regrets, S
+// strategy sums):
+//     0   8  iterations applied
+//     8   8  batches applied
+//    16   8  next batch id
+//    24   8  first iteration of the next new batch
+//    32   8  discounts applied
+//    40   8  run seed (batch seeds derive from it and the batch id)
+//    48   8  f64 training seconds before this checkpoint
+//    56   1  regret type: 1 f64 (utility units), 2 i32 (solver::RegretCodec)
+//    57   7  zero
+//    64   8  R
+//    72   8  S (at most R: a prefix of the table when solver.average is preflop)
+//    80   8  P
+//    88   8  K
+//    96      string config YAML (u64 length, bytes), string abstraction
+//            fingerprint, K x {string key, string value}, P x {u64 batch id,
+//            first iteration, count, seed}, zeros to a multiple of 8
+//            (counted from the body's start), R regrets of the type, zeros
+//            to a multiple of 8, S f64 strategy sums
+// Every count is checked against the bytes that are left before anything is
+// allocated, so a crafted count gives CheckpointError, never a huge
+// allocation.
+//
+// Version 3 (earlier builds, still read) is the frame those builds had:
+// magic "BPCKPT02" (or "BPCKPT01" with FNV-1a 64), a cereal binary archive
+// of the same fields with the version (3) first and both kinds of regrets
+// (one empty), then u64 body length and the XXH3-64 (FNV-1a 64) of the body.
 #pragma once
-
-#include "abstraction/fnv.h"
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <span>
 #include <stdexcept>
 #include <string>
-#include <string_view>
+#include <variant>
 #include <vector>
+
+#include "base/file_frame.h"
 
 namespace bp::trainer {
 
@@ -33,8 +49,8 @@ class CheckpointError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// 2: strategy sums may be a prefix (solver.average); 3: int32 regrets.
-inline constexpr std::uint32_t kCheckpointVersion = 3;
+// The format's versions: 4 written, 3 read too.
+extern const base::FrameFormat kCheckpointFormat;
 
 // A batch that was issued but not applied when the checkpoint was taken; it is
 // issued again on resume.
@@ -43,14 +59,13 @@ struct PendingBatch {
   std::uint64_t first_iteration = 0;
   std::uint64_t count = 0;
   std::uint64_t seed = 0;
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(batch_id, first_iteration, count, seed);
-  }
 };
 
+// The regret table in the game's regret type (solver::RegretOf): double in
+// utility units, or int32 in solver::RegretCodec<std::int32_t> units.
+using RegretTable = std::variant<std::vector<double>, std::vector<std::int32_t>>;
+
 struct CheckpointData {
-  std::uint32_t version = kCheckpointVersion;
   std::string config_yaml;                       // the resolved config of the run
   std::map<std::string, std::string> identity;   // keys that must match to resume
   std::string abstraction_fingerprint;           // game and table layout
@@ -62,46 +77,31 @@ struct CheckpointData {
   std::uint64_t seed = 0;                        // batch seeds derive from (seed, batch id)
   double elapsed_s = 0;                          // training time before this checkpoint
   std::vector<PendingBatch> pending;
-  // The regret table: `regrets` for games with double regrets, `int_regrets`
-  // (solver::RegretCodec<std::int32_t> units) for int32 ones; the other is empty.
-  std::vector<double> regrets;
-  std::vector<std::int32_t> int_regrets;
+  RegretTable regrets;
   std::vector<double> strategy_sum;
 
-  std::uint64_t num_regrets() const { return regrets.size() + int_regrets.size(); }
+  // The regrets as R; std::bad_variant_access if they are of the other type.
+  template <class R>
+  std::vector<R>& Regrets() {
+    return std::get<std::vector<R>>(regrets);
+  }
+  template <class R>
+  const std::vector<R>& Regrets() const {
+    return std::get<std::vector<R>>(regrets);
+  }
+  bool int_regrets() const { return std::holds_alternative<std::vector<std::int32_t>>(regrets); }
+  std::uint64_t num_regrets() const;
   // Regret i in utility units.
   double Regret(std::uint64_t i) const;
   // The current strategy (regret matching) of entries [base, base + n).
   void CurrentStrategy(std::uint64_t base, int n, double* out) const;
-
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(version, config_yaml, identity, abstraction_fingerprint, iterations, batches_applied, next_batch_id,
-       next_iteration, discounts_applied, seed, elapsed_s, pending, regrets, int_regrets, strategy_sum);
-  }
 };
 
-// Throws CheckpointError naming the file on any I/O failure.
+// Writes the current version atomically (base::AtomicWriteFile). Throws
+// CheckpointError naming the file on any I/O failure.
 void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& data);
-// Throws CheckpointError naming the file and what is wrong.
+// Reads versions 3 and 4. Throws CheckpointError naming the file and what
+// is wrong.
 CheckpointData ReadCheckpoint(const std::filesystem::path& path);
-
-// The whole of a file `in` has open (binary, at its start), read in one call
-// into memory populated beforehand (ipc::PopulatePages): for a 1.2 GiB
-// checkpoint 12 s with istreambuf_iterator, against about a second.
-std::string ReadWholeFile(std::ifstream& in, const std::filesystem::path& path);
-
-// The frame of snapshots and blueprints: writes `head`, then `body` straight
-// from its memory (no copy of a table that may take gigabytes), then the
-// XXH3-64 checksum of both, to `path`. False if a write failed.
-bool WriteChecksummed(const std::filesystem::path& path, std::string_view head, std::span<const float> body);
-
-// "ckpt-<iteration>.bin" files of a directory, newest (highest iteration) first.
-std::vector<std::filesystem::path> ListCheckpoints(const std::filesystem::path& dir);
-std::filesystem::path CheckpointPath(const std::filesystem::path& dir, std::uint64_t iteration);
-// Deletes all but the newest `keep` checkpoints.
-void PruneCheckpoints(const std::filesystem::path& dir, int keep);
-
-using abstraction::Fnv1a64;
 
 }  // namespace bp::trainer

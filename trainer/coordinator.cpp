@@ -13,9 +13,12 @@
 #include <fstream>
 #include <type_traits>
 
+#include "base/fnv.h"
 #include "solver/delta_bound.h"
 #include "solver/table_access.h"
 #include "trainer/proc_stats.h"
+#include "base/memory.h"
+#include "trainer/run_dir.h"
 #include "trainer/snapshot.h"
 
 namespace bp::trainer {
@@ -64,11 +67,11 @@ std::string FormatCount(double v) {
 }  // namespace
 
 std::string AbstractionFingerprint(const std::string& game_name, const solver::TableLayout& layout) {
-  std::uint64_t h = Fnv1a64(game_name.data(), game_name.size());
+  std::uint64_t h = base::Fnv1a64(game_name.data(), game_name.size());
   for (solver::NodeId n = 0; n < layout.num_nodes(); ++n) {
     const std::uint64_t words[3] = {layout.entry_offset(n), layout.infoset_offset(n),
                                     static_cast<std::uint64_t>(layout.num_actions(n))};
-    h = Fnv1a64(words, sizeof(words), h);
+    h = base::Fnv1a64(words, sizeof(words), h);
   }
   return fmt::format("{}:{}:{}:{:016x}", game_name, layout.num_infosets(), layout.num_entries(), h);
 }
@@ -168,7 +171,7 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
   sampled_pid_.assign(workers_, 0);
   seed_ = config_.run.seed;
   if (resume_) {
-    if (resume_->int_regrets.empty() != !regrets_int32_ && resume_->num_regrets() > 0) {
+    if (resume_->int_regrets() != regrets_int32_) {
       throw CheckpointError(fmt::format("checkpoint holds {} regrets, this game uses {} regrets",
                                         regrets_int32_ ? "double" : "int32", regrets_int32_ ? "int32" : "double"));
     }
@@ -178,9 +181,11 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
                                         strategy_entries_));
     }
     if (regrets_int32_) {
-      std::copy(resume_->int_regrets.begin(), resume_->int_regrets.end(), static_cast<std::int32_t*>(regrets_));
+      const auto& r = resume_->Regrets<std::int32_t>();
+      std::copy(r.begin(), r.end(), static_cast<std::int32_t*>(regrets_));
     } else {
-      std::copy(resume_->regrets.begin(), resume_->regrets.end(), static_cast<double*>(regrets_));
+      const auto& r = resume_->Regrets<double>();
+      std::copy(r.begin(), r.end(), static_cast<double*>(regrets_));
     }
     std::copy(resume_->strategy_sum.begin(), resume_->strategy_sum.end(), strategy_);
     next_batch_id_ = resume_->next_batch_id;
@@ -196,10 +201,7 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
     log_.Info("resumed at iteration {} ({} batches applied, {} to issue again)", resume_->iterations,
               resume_->batches_applied, resume_->pending.size());
     batches_applied_before_ = resume_->batches_applied;
-    resume_->regrets.clear();
-    resume_->regrets.shrink_to_fit();
-    resume_->int_regrets.clear();
-    resume_->int_regrets.shrink_to_fit();
+    resume_->regrets = RegretTable();
     resume_->strategy_sum.clear();
     resume_->strategy_sum.shrink_to_fit();
   }
@@ -210,19 +212,24 @@ void CoordinatorBase::InitialiseState(std::uint64_t entries) {
   // 1.2 GiB table on a virtual machine: 7 s of page faults, the workers
   // waiting; bench/scaling_bench --checkpoint).
   if (regrets_int32_) {
-    ipc::AllocatePopulatedPrivate(spare_.int_regrets, entries);
+    spare_.regrets = std::vector<std::int32_t>();
+    base::AllocatePopulatedPrivate(spare_.Regrets<std::int32_t>(), entries);
   } else {
-    ipc::AllocatePopulatedPrivate(spare_.regrets, entries);
+    spare_.regrets = std::vector<double>();
+    base::AllocatePopulatedPrivate(spare_.Regrets<double>(), entries);
   }
-  ipc::AllocatePopulatedPrivate(spare_.strategy_sum, strategy_entries_);
+  base::AllocatePopulatedPrivate(spare_.strategy_sum, strategy_entries_);
 
-  std::filesystem::create_directories(logdir_ / "checkpoints");
-  {
-    std::ofstream out(logdir_ / "config.yaml");
-    out << ToYaml(config_);
+  const RunDir run(logdir_);
+  std::filesystem::create_directories(run.Checkpoints());
+  const std::string yaml = ToYaml(config_);
+  try {
+    base::AtomicWriteFile(run.Config(), [&](base::FileSink& out) { out.Write(yaml); });
+  } catch (const base::FileError& e) {
+    throw CheckpointError(e.what());
   }
-  metrics_ = std::fopen((logdir_ / "metrics.jsonl").c_str(), "a");
-  if (!metrics_) throw std::runtime_error("cannot write " + (logdir_ / "metrics.jsonl").string());
+  metrics_ = std::fopen(run.Metrics().c_str(), "a");
+  if (!metrics_) throw std::runtime_error("cannot write " + run.Metrics().string());
   start_time_ = SteadySeconds();
   last_metrics_t_ = Elapsed();
   last_checkpoint_t_ = Elapsed();
@@ -487,13 +494,8 @@ void CoordinatorBase::Snapshot(CheckpointData& data) const {
   }
   WithTables([&](auto tables) {
     using R = typename decltype(tables.regrets)::element_type;
-    if constexpr (std::is_same_v<R, std::int32_t>) {
-      data.int_regrets.assign(tables.regrets.begin(), tables.regrets.end());
-      data.regrets.clear();
-    } else {
-      data.regrets.assign(tables.regrets.begin(), tables.regrets.end());
-      data.int_regrets.clear();
-    }
+    if (!std::holds_alternative<std::vector<R>>(data.regrets)) data.regrets = std::vector<R>();
+    data.Regrets<R>().assign(tables.regrets.begin(), tables.regrets.end());
     data.strategy_sum.assign(tables.strategy_sum.begin(), tables.strategy_sum.end());
   });
 }
@@ -527,13 +529,13 @@ void CoordinatorBase::StartCheckpoint(bool final) {
   const double snapshot_ms = (SteadySeconds() - t0) * 1000;
   last_checkpoint_t_ = Elapsed();
   last_checkpoint_iterations_ = totals_.iterations;
-  const std::filesystem::path dir = logdir_ / "checkpoints";
-  const std::filesystem::path path = CheckpointPath(dir, data.iterations);
+  const RunDir run(logdir_);
+  const std::filesystem::path path = run.Checkpoint(data.iterations);
   const int keep = config_.checkpoint.keep;
-  StartWriter("checkpoint", [this, data = std::move(data), path, dir, keep, snapshot_ms, final]() mutable {
+  StartWriter("checkpoint", [this, data = std::move(data), path, run, keep, snapshot_ms, final]() mutable {
     const double start = SteadySeconds();
     WriteCheckpoint(path, data);
-    PruneCheckpoints(dir, keep);
+    run.PruneCheckpoints(keep);
     spare_ = std::move(data);  // the memory goes back for the next checkpoint
     return fmt::format("{}checkpoint {} written: {:.1f} MiB, snapshot {:.1f} ms, write {:.0f} ms", final ? "final " : "",
                        path.string(), std::filesystem::file_size(path) / 1048576.0, snapshot_ms,
@@ -545,7 +547,7 @@ void CoordinatorBase::StartSnapshot(std::function<std::vector<float>()> compute,
   last_snapshot_t_ = Elapsed();
   last_snapshot_iterations_ = totals_.iterations;
   const SnapshotHeader header{totals_.iterations, layout_fingerprint_, strategy_entries_, entries_ - strategy_entries_};
-  const std::filesystem::path path = SnapshotPath(logdir_, totals_.iterations);
+  const std::filesystem::path path = RunDir(logdir_).Snapshot(totals_.iterations);
   std::vector<float> probabilities;
   double computed_ms = 0;
   const auto timed_compute = [](const auto& f, std::vector<float>& out, double& ms) {

@@ -10,7 +10,9 @@
 #include "solver/delta_bound.h"
 #include "solver/exact_evaluator.h"
 #include "solver/policy.h"
-#include "abstraction/fnv.h"
+#include "base/fnv.h"
+#include "base/memory.h"
+#include "trainer/run_dir.h"
 #include "trainer/blueprint.h"
 #include "trainer/snapshot.h"
 #include "trainer/worker.h"
@@ -87,7 +89,7 @@ void Coordinator<G>::JoinEvaluation() {
 template <solver::Game G>
 int Coordinator<G>::Run() {
   fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
-  layout_fingerprint_ = Fnv1a64(fingerprint_.data(), fingerprint_.size());
+  layout_fingerprint_ = base::Fnv1a64(fingerprint_.data(), fingerprint_.size());
   if constexpr (solver::EnumerableGame<G>) evaluator_.emplace(game_, layout_);
   regrets_int32_ = std::is_same_v<Regret, std::int32_t>;
   const int average_streets = config_.solver.AverageStreets(game_.NumStreets());
@@ -168,12 +170,12 @@ int Coordinator<G>::Run() {
   StartCheckpoint(true);
   JoinCheckpointWriter();
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
-    const std::string path = (std::filesystem::path(config_.logging.logdir) / "blueprint.bin").string();
+    const std::string path = RunDir(logdir_).Blueprint().string();
     const auto blueprint_start = std::chrono::steady_clock::now();
     const Regret* regrets = static_cast<const Regret*>(regrets_);
     const std::span<const double> sums(strategy_, strategy_entries_);
     std::vector<float> probabilities;
-    ipc::AllocatePopulatedPrivate(probabilities, entries_);
+    base::AllocatePopulatedPrivate(probabilities, entries_);
     const std::span<float> averaged = std::span<float>(probabilities).first(strategy_entries_);
     const std::span<float> rest = std::span<float>(probabilities).subspan(strategy_entries_);
     StrategyProbabilities(layout_, regrets, sums, 0, averaged);
@@ -183,7 +185,7 @@ int Coordinator<G>::Run() {
     int used = 0;
     if (!rest.empty()) {
       std::vector<std::string> skipped;
-      used = MeanOfSnapshots(logdir_, layout_fingerprint_, strategy_entries_, rest, skipped);
+      used = MeanOfSnapshots(RunDir(logdir_), layout_fingerprint_, strategy_entries_, rest, skipped);
       for (const std::string& s : skipped) log_.Warn("snapshot skipped: {}", s);
       if (used > 0) after = fmt::format("the mean of {} current-strategy snapshot(s) after it", used);
     }

@@ -22,6 +22,7 @@
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
 #include "trainer/median.h"
+#include "trainer/run_dir.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
@@ -38,8 +39,9 @@ double MeanWorkerCpu(const json& row) {
 }
 
 std::vector<json> ReadMetrics(const fs::path& dir) {
-  std::ifstream in(dir / "metrics.jsonl");
-  if (!in) throw ConfigError((dir / "metrics.jsonl").string() + ": cannot read (is this a run directory?)");
+  const fs::path path = RunDir(dir).Metrics();
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path.string() + ": cannot read (is this a run directory?)");
   std::vector<json> rows;
   int line_no = 0;
   for (std::string line; std::getline(in, line);) {
@@ -48,7 +50,7 @@ std::vector<json> ReadMetrics(const fs::path& dir) {
     try {
       rows.push_back(json::parse(line));
     } catch (const json::exception& e) {
-      throw ConfigError(fmt::format("{}:{}: not a JSON object: {}", (dir / "metrics.jsonl").string(), line_no, e.what()));
+      throw ConfigError(fmt::format("{}:{}: not a JSON object: {}", path.string(), line_no, e.what()));
     }
   }
   return rows;
@@ -129,7 +131,7 @@ void WritePlot(const std::vector<json>& rows, const fs::path& out) {
 int InspectRun(const fs::path& dir, const InspectOptions& options) {
   const auto rows = ReadMetrics(dir);
   fmt::print("run {}\n", dir.string());
-  std::ifstream cfg(dir / "config.yaml");
+  std::ifstream cfg(RunDir(dir).Config());
   std::stringstream text;
   text << cfg.rdbuf();
   fmt::print("\n{}\n", text.str());
@@ -171,7 +173,7 @@ int InspectRun(const fs::path& dir, const InspectOptions& options) {
   }
 
   fmt::print("\ncheckpoints:\n");
-  for (const auto& path : ListCheckpoints(dir / "checkpoints")) {
+  for (const auto& path : RunDir(dir).ListCheckpoints()) {
     fmt::print("  {}  {:.1f} MiB\n", path.filename().string(), fs::file_size(path) / 1048576.0);
   }
   if (!options.plot.empty()) {
@@ -243,14 +245,14 @@ int Inspect(const InspectOptions& options) {
   if (fs::is_directory(target)) {
     if (!options.infoset.empty() || options.preflop_chart) {
       throw ConfigError(fmt::format("{} needs a checkpoint file, e.g. {}", options.preflop_chart ? "--preflop-chart" : "--infoset",
-                                    (target / "checkpoints" / "ckpt-N.bin").string()));
+                                    (RunDir(target).Checkpoints() / "ckpt-N.bin").string()));
     }
     return InspectRun(target, options);
   }
   if (fs::is_regular_file(target)) {
     char magic[8] = {};
     std::ifstream(target, std::ios::binary).read(magic, 8);
-    if (std::string(magic, 8) == "BPBLUEP1") {
+    if (std::string_view(magic, 8) == kBlueprintFormat.magic) {
       if (!options.preflop_chart) {
         throw ConfigError(fmt::format("{} is a blueprint: inspect it with --preflop-chart, or query it with "
                                       "'train_blueprint query'",

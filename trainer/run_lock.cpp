@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "trainer/run_dir.h"
 #include "trainer/yaml_schema.h"
 
 namespace bp::trainer {
@@ -17,7 +18,7 @@ RunLock RunLock::Acquire(const std::filesystem::path& logdir) {
   std::error_code ec;
   std::filesystem::create_directories(logdir, ec);
   if (ec) throw ConfigError(fmt::format("{}: cannot create the run directory: {}", logdir.string(), ec.message()));
-  const std::filesystem::path path = logdir / ".lock";
+  const std::filesystem::path path = RunDir(logdir).Lock();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw ConfigError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
   struct flock lock{};

@@ -8,105 +8,74 @@
 #include <fstream>
 #include <optional>
 
-#include "abstraction/checksum.h"
+#include "base/coding.h"
 #include "trainer/checkpoint.h"
 
 namespace bp::trainer {
 
+const base::FrameFormat kSnapshotFormat{"BPSNAPS1",
+                                        "snapshot",
+                                        3,
+                                        {{1, base::FrameLayout::kNoLength, base::Checksum::Kind::kFnv1a64},
+                                         {2, base::FrameLayout::kNoLength, base::Checksum::Kind::kXxh3}},
+                                        {}};
+
 namespace {
 
-constexpr char kMagic[8] = {'B', 'P', 'S', 'N', 'A', 'P', 'S', '1'};
-// 2: XXH3-64 checksum; 1 (earlier versions, still read): FNV-1a 64.
-constexpr std::uint32_t kVersion = 2;
-constexpr std::size_t kHeaderBytes = 48;
-
-template <class T>
-void Put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(value));
-}
-
-template <class T>
-T Get(const char* bytes, std::size_t at) {
-  T value;
-  std::memcpy(&value, bytes + at, sizeof(value));
-  return value;
-}
-
+constexpr std::size_t kHeaderBytes = 32;
 constexpr std::size_t kChunkFloats = std::size_t{1} << 20;  // 4 MiB read at a time
 
-// Opens and checks one snapshot without holding it in memory: header, size,
+// Opens and checks one snapshot without holding it in memory: frame and
 // checksum (the file read once in chunks), abstraction and range. An error
 // message, or empty and `in` positioned at the first probability.
 std::string OpenSnapshot(const std::filesystem::path& path, std::uint64_t fingerprint, std::uint64_t first,
                          std::uint64_t count, std::ifstream& in, std::vector<float>& chunk) {
   in.open(path, std::ios::binary);
-  if (!in) return std::string("cannot open: ") + std::strerror(errno);
+  if (!in) return fmt::format("{}: cannot open snapshot file: {}", path.string(), std::strerror(errno));
   std::error_code ec;
   const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) return fmt::format("{}: cannot stat: {}", path.string(), ec.message());
+  base::FrameInfo frame;
+  try {
+    frame = base::CheckFrameStreaming(in, size, kSnapshotFormat, path,
+                                      {reinterpret_cast<char*>(chunk.data()), chunk.size() * sizeof(float)});
+  } catch (const base::FileError& e) {
+    return e.what();
+  }
   char header[kHeaderBytes];
-  if (ec || size < kHeaderBytes + 8 || !in.read(header, kHeaderBytes) || std::memcmp(header, kMagic, 8) != 0) {
-    return "not a snapshot file";
+  if (frame.body_bytes < kHeaderBytes || !in.read(header, kHeaderBytes)) return path.string() + ": truncated";
+  const auto n = base::GetFixed<std::uint64_t>(header + 24);
+  if (n != (frame.body_bytes - kHeaderBytes) / sizeof(float) || frame.body_bytes != kHeaderBytes + n * sizeof(float)) {
+    return path.string() + ": truncated";
   }
-  const std::uint32_t version = Get<std::uint32_t>(header, 8);
-  if (version != kVersion && version != 1) {
-    return fmt::format("version {}, this build reads versions 1 and {}", version, kVersion);
+  if (base::GetFixed<std::uint64_t>(header + 8) != fingerprint) return path.string() + ": taken with another abstraction";
+  const auto from = base::GetFixed<std::uint64_t>(header + 16);
+  if (from != first || n != count) {
+    return fmt::format("{}: covers entries [{}, {}), this run's postflop is [{}, {})", path.string(), from, from + n,
+                       first, first + count);
   }
-  const std::uint64_t n = Get<std::uint64_t>(header, 40);
-  if (n > (size - kHeaderBytes - 8) / sizeof(float) || size != kHeaderBytes + n * sizeof(float) + 8) return "truncated";
-  abstraction::Checksum hash(version == 1 ? abstraction::Checksum::Kind::kFnv1a64 : abstraction::Checksum::Kind::kXxh3);
-  hash.Update(header, kHeaderBytes);
-  for (std::uint64_t at = 0; at < n; at += kChunkFloats) {
-    const std::uint64_t k = std::min<std::uint64_t>(kChunkFloats, n - at);
-    if (!in.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(k * sizeof(float)))) {
-      return "truncated";
-    }
-    hash.Update(chunk.data(), k * sizeof(float));
-  }
-  std::uint64_t stored = 0;
-  if (!in.read(reinterpret_cast<char*>(&stored), sizeof(stored))) return "truncated";
-  if (hash.Value() != stored) return "checksum mismatch (corrupt)";
-  if (Get<std::uint64_t>(header, 24) != fingerprint) return "taken with another abstraction";
-  if (Get<std::uint64_t>(header, 32) != first || n != count) {
-    return fmt::format("covers entries [{}, {}), this run's postflop is [{}, {})", Get<std::uint64_t>(header, 32),
-                       Get<std::uint64_t>(header, 32) + n, first, first + count);
-  }
-  in.seekg(static_cast<std::streamoff>(kHeaderBytes));
-  return in ? "" : "cannot seek back to the probabilities";
+  return "";
 }
 
 }  // namespace
 
-std::filesystem::path SnapshotPath(const std::filesystem::path& logdir, std::uint64_t iteration) {
-  return logdir / "snapshots" / fmt::format("snapshot-{}.bin", iteration);
-}
-
 void WriteSnapshot(const std::filesystem::path& path, const SnapshotHeader& header, std::span<const float> probabilities) {
-  std::string head(kMagic, 8);
-  Put<std::uint32_t>(head, kVersion);
-  Put<std::uint32_t>(head, 0);
-  Put<std::uint64_t>(head, header.iteration);
-  Put<std::uint64_t>(head, header.layout_fingerprint);
-  Put<std::uint64_t>(head, header.first_entry);
-  Put<std::uint64_t>(head, probabilities.size());
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  if (!WriteChecksummed(tmp, head, probabilities)) {
-    throw CheckpointError(fmt::format("{}: cannot write the snapshot", tmp.string()));
+  try {
+    base::WriteFramedFile(path, kSnapshotFormat, kHeaderBytes + probabilities.size_bytes(), [&](base::FileSink& out) {
+      out.Put<std::uint64_t>(header.iteration);
+      out.Put<std::uint64_t>(header.layout_fingerprint);
+      out.Put<std::uint64_t>(header.first_entry);
+      out.Put<std::uint64_t>(probabilities.size());
+      out.Write(probabilities.data(), probabilities.size_bytes());
+    });
+  } catch (const base::FileError& e) {
+    throw CheckpointError(e.what());
   }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw CheckpointError(fmt::format("{}: cannot rename into place: {}", path.string(), ec.message()));
 }
 
-int MeanOfSnapshots(const std::filesystem::path& logdir, std::uint64_t layout_fingerprint, std::uint64_t first_entry,
+int MeanOfSnapshots(const RunDir& run, std::uint64_t layout_fingerprint, std::uint64_t first_entry,
                     std::span<float> out, std::vector<std::string>& skipped) {
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(logdir / "snapshots", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with("snapshot-") && name.ends_with(".bin")) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  std::vector<std::filesystem::path> files = run.ListSnapshots();
   // A running mean straight into `out`, read in chunks: no table-sized
   // buffer (on a virtual machine, fresh memory costs more than the reading).
   std::vector<float> chunk(kChunkFloats);
@@ -119,7 +88,7 @@ int MeanOfSnapshots(const std::filesystem::path& logdir, std::uint64_t layout_fi
       std::ifstream in;
       const std::string error = OpenSnapshot(files[f], layout_fingerprint, first_entry, out.size(), in, chunk);
       if (!error.empty()) {
-        bad.push_back(files[f].string() + ": " + error);
+        bad.push_back(error);
         continue;
       }
       const float weight = 1.0f / static_cast<float>(used + 1);

@@ -12,6 +12,7 @@
 #include "trainer/checkpoint.h"
 #include "trainer/coordinator.h"
 #include "trainer/run_log.h"
+#include "trainer/run_dir.h"
 #include "trainer/run_lock.h"
 #include "trainer/train_main.h"
 
@@ -43,8 +44,9 @@ std::pair<CheckpointData, std::filesystem::path> FindCheckpoint(const std::files
   if (!std::filesystem::is_directory(from)) {
     throw CheckpointError(from.string() + ": no such run directory or checkpoint file");
   }
-  const auto all = ListCheckpoints(from / "checkpoints");
-  if (all.empty()) throw CheckpointError((from / "checkpoints").string() + ": no checkpoint to resume from");
+  const RunDir run(from);
+  const auto all = run.ListCheckpoints();
+  if (all.empty()) throw CheckpointError(run.Checkpoints().string() + ": no checkpoint to resume from");
   std::string newest_error;
   for (const auto& path : all) {
     try {
@@ -55,7 +57,7 @@ std::pair<CheckpointData, std::filesystem::path> FindCheckpoint(const std::files
     }
   }
   throw CheckpointError(fmt::format("{}: none of its {} checkpoint(s) can be read; the newest: {}",
-                                    (from / "checkpoints").string(), all.size(), newest_error));
+                                    run.Checkpoints().string(), all.size(), newest_error));
 }
 
 template <class G>
@@ -140,13 +142,13 @@ int Train(const TrainOptions& options) {
       throw ConfigError(fmt::format("cannot resume from {}: the config differs in what the tables depend on:{}",
                                     resumed_path.string(), differences));
     }
-  } else if (!ListCheckpoints(std::filesystem::path(config.logging.logdir) / "checkpoints").empty()) {
+  } else if (!RunDir(config.logging.logdir).ListCheckpoints().empty()) {
     throw ConfigError(fmt::format("{} already holds a run with checkpoints; resume it with --resume-from {} or "
                                   "choose another --logdir",
                                   config.logging.logdir, config.logging.logdir));
   }
   std::filesystem::create_directories(config.logging.logdir);
-  log.Open(std::filesystem::path(config.logging.logdir) / "train.log");
+  log.Open(RunDir(config.logging.logdir).Log());
   log.set_interactive(config.logging.progress == "bar" ||
                       (config.logging.progress == "auto" && ::isatty(STDERR_FILENO)));
   if (resume) log.Info("resuming from {}", resumed_path.string());

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "base/memory.h"
 #include "ipc/control_block.h"
 #include "ipc/segment.h"
 #include "ipc/slab_pool.h"
@@ -81,7 +82,7 @@ template <solver::Game G>
   }
   // Map the whole regret table now (one call; its pages exist already): no
   // page fault at the first read of each page during the run.
-  ipc::PopulatePages(const_cast<void*>(ctx.regrets), layout.num_entries() * sizeof(solver::RegretOf<G>),
+  base::PopulatePages(const_cast<void*>(ctx.regrets), layout.num_entries() * sizeof(solver::RegretOf<G>),
                      /*for_write=*/false);
   ipc::ControlBlock& control = *ctx.control;
   control.pid.store(::getpid());

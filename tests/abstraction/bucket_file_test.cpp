@@ -1,4 +1,5 @@
 #include "abstraction/bucket_file.h"
+#include "support/legacy_formats.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -82,39 +83,96 @@ TEST_CASE("bucket file: written, memory-mapped back, looked up; corrupt files gi
 
   const std::string bad = (dir / "bad.bin").string();
   auto fresh = [&] { fs::copy_file(good, bad, fs::copy_options::overwrite_existing); };
+  // The body of a damaged file whose checksum was made to match again: the
+  // checks behind the frame's.
+  auto reframe = [&] {
+    std::string bytes;
+    {
+      std::ifstream in(bad, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const std::uint64_t sum = bp::base::Checksum::Of(bp::base::Checksum::Kind::kXxh3, bytes.data(), bytes.size() - 8);
+    std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+    std::ofstream(bad, std::ios::binary | std::ios::trunc) << bytes;
+  };
   CHECK(ErrorOf((dir / "missing.bin").string()) ==
         (dir / "missing.bin").string() + ": cannot open bucket file: No such file or directory");
   fresh();
   fs::resize_file(bad, 100);
-  CHECK(ErrorOf(bad) == bad + ": truncated bucket file: 100 bytes, the header alone is 128");
+  CHECK(ErrorOf(bad) == bad + ": truncated or padded: the bucket file's body should be " + std::to_string(size - 32) +
+                            " bytes, the file holds 68");
   fresh();
   fs::resize_file(bad, size - 64);
-  CHECK(ErrorOf(bad) == bad + ": truncated bucket file: " + std::to_string(size - 64) +
-                            " bytes, the river table ends at " + std::to_string(size));
+  CHECK(ErrorOf(bad) == bad + ": truncated or padded: the bucket file's body should be " + std::to_string(size - 32) +
+                            " bytes, the file holds " + std::to_string(size - 96));
   fresh();
   Patch(bad, 0, "NOTABUCK", 8);
   CHECK(ErrorOf(bad) == bad + ": not a bucket file (magic is not BPBUCKT1)");
   fresh();
-  const std::uint32_t v2 = 2;
-  Patch(bad, 8, &v2, 4);
-  CHECK(ErrorOf(bad) == bad + ": bucket file version 2, this build reads version 1; rebuild it with build_buckets");
+  const std::uint32_t v3 = 3;
+  Patch(bad, 8, &v3, 4);
+  CHECK(ErrorOf(bad) == bad + ": bucket file version 3, this build reads versions 1 and 2 (the file is from a later "
+                              "build); rebuild it with build_buckets");
   fresh();
   const std::uint32_t split = 1;  // the split-board indexer has other class counts
-  Patch(bad, 12, &split, 4);
+  Patch(bad, 24, &split, 4);
+  reframe();
   CHECK(ErrorOf(bad) == bad + ": turn table has 13960050 entries, the indexer has 55190538 classes");
   fresh();
   const std::uint32_t wide = 2;
-  Patch(bad, 32 + 4, &wide, 4);
+  Patch(bad, 48 + 4, &wide, 4);
+  reframe();
   CHECK(ErrorOf(bad) == bad + ": flop entries are 2 bytes wide, expected 1 for 20 buckets");
   fresh();
   const char flip = 0x5A;
   Patch(bad, size / 2, &flip, 1);
-  CHECK(ErrorOf(bad).find(bad + ": fingerprint mismatch (stored ") == 0);
+  CHECK(ErrorOf(bad) == bad + ": checksum mismatch: the content is corrupt");
+  fresh();
+  const std::uint16_t too_big = 300;  // the river has 300 buckets: 0..299
+  Patch(bad, size - 8 - 64, &too_big, 2);
+  reframe();
+  CHECK(ErrorOf(bad) == bad + ": river table holds bucket 300, but the street has 300 buckets");
   fresh();
   {
     std::ofstream(bad, std::ios::binary | std::ios::app) << std::string(64, '\0');
   }
-  CHECK(ErrorOf(bad) == bad + ": " + std::to_string(size + 64) + " bytes, expected " + std::to_string(size) +
-                            " (trailing data)");
+  CHECK(ErrorOf(bad) == bad + ": truncated or padded: the bucket file's body should be " + std::to_string(size - 32) +
+                            " bytes, the file holds " + std::to_string(size + 32));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("bucket files of version 1 (no frame, FNV-1a fingerprint) are still read, with the same buckets") {
+  const fs::path dir = fs::temp_directory_path() / ("bp-bucket-file-v1-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const BucketTables tables = Synthetic();
+  const std::string old = (dir / "v1.bin").string();
+  const std::string bytes = bp::legacy::EncodeBucketFileV1(0, tables.buckets, tables.table);
+  std::ofstream(old, std::ios::binary) << bytes;
+  const BucketFile f = BucketFile::Open(old);
+  CHECK(f.fingerprint() == bp::base::GetFixed<std::uint64_t>(bytes.data() + 112));
+  for (int s = 0; s < 4; ++s) {
+    CHECK(f.buckets(s) == tables.buckets[static_cast<std::size_t>(s)]);
+    for (std::uint64_t i = 0; i < f.entries(s); i += 7919) {
+      REQUIRE(f.BucketOfIndex(s, i) == tables.table[static_cast<std::size_t>(s)][i]);
+    }
+  }
+  // Its own checks, as that build made them.
+  const std::string bad = (dir / "bad.bin").string();
+  auto fresh = [&] { fs::copy_file(old, bad, fs::copy_options::overwrite_existing); };
+  fresh();
+  const char flip = 0x5A;
+  Patch(bad, bytes.size() / 2, &flip, 1);
+  CHECK(ErrorOf(bad).find(bad + ": fingerprint mismatch (stored ") == 0);
+  fresh();
+  fs::resize_file(bad, 100);
+  CHECK(ErrorOf(bad) == bad + ": truncated bucket file: 100 bytes, the header alone is 128");
+  fresh();
+  fs::resize_file(bad, bytes.size() - 64);
+  CHECK(ErrorOf(bad) == bad + ": truncated bucket file: " + std::to_string(bytes.size() - 64) +
+                            " bytes, the river table ends at " + std::to_string(bytes.size()));
+  fresh();
+  const std::uint32_t split = 1;
+  Patch(bad, 12, &split, 4);
+  CHECK(ErrorOf(bad) == bad + ": turn table has 13960050 entries, the indexer has 55190538 classes");
   fs::remove_all(dir);
 }

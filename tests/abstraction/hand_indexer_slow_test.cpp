@@ -13,7 +13,7 @@ namespace {
 
 void RoundTripAll(const HoldemIndexer& indexer, int street) {
   std::uint64_t mismatches = 0, malformed = 0;
-  const int board_cards = HoldemIndexer::kBoardCards[static_cast<std::size_t>(street)];
+  const int board_cards = kBoardCards[static_cast<std::size_t>(street)];
   for (std::uint64_t i = 0; i < indexer.size(street); ++i) {
     Card hole[2], board[5];
     indexer.Unindex(street, i, hole, board);

@@ -47,7 +47,7 @@ std::array<CardMask, 4> BruteCanonical(IsomorphismMode mode, int street, const C
   do {
     std::array<CardMask, 4> m{};
     m[0] = MaskOf(Permute(hole[0], perm)) | MaskOf(Permute(hole[1], perm));
-    for (int i = 0; i < HoldemIndexer::kBoardCards[street]; ++i) {
+    for (int i = 0; i < kBoardCards[street]; ++i) {
       const int round = mode == IsomorphismMode::kBoardAsSet ? 1 : (i < 3 ? 1 : i == 3 ? 2 : 3);
       m[round] |= MaskOf(Permute(board[i], perm));
     }
@@ -148,8 +148,8 @@ TEST_CASE("round trip index -> hand -> index on every preflop and flop index and
         Card hole[2], board[5];
         indexer.Unindex(street, i, hole, board);
         CardMask m = MaskOf(hole[0]) | MaskOf(hole[1]);
-        for (int c = 0; c < HoldemIndexer::kBoardCards[street]; ++c) m |= MaskOf(board[c]);
-        malformed += CountCards(m) != 2 + HoldemIndexer::kBoardCards[street];
+        for (int c = 0; c < kBoardCards[street]; ++c) m |= MaskOf(board[c]);
+        malformed += CountCards(m) != 2 + kBoardCards[street];
         mismatches += indexer.Index(street, hole, board) != i;
       }
       CHECK(malformed == 0);
@@ -164,7 +164,7 @@ TEST_CASE("random turn and river hands: suit-permuted hands share an index, and 
     bp::solver::Rng rng(23);
     for (int street = 2; street < 4; ++street) {
       CAPTURE(street);
-      const int nb = HoldemIndexer::kBoardCards[street];
+      const int nb = kBoardCards[street];
       std::uint64_t not_invariant = 0, wrong_class = 0;
       for (int trial = 0; trial < 50000; ++trial) {
         Card hole[2], board[5];

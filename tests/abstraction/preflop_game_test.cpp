@@ -1,9 +1,17 @@
 #include "abstraction/preflop_game.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
+#include <string>
+#include <vector>
+
+#include "abstraction/bucket_file.h"
+#include "support/legacy_formats.h"
 
 using namespace bp::abstraction;
 
@@ -79,4 +87,38 @@ TEST_CASE("the preflop game refuses tables and betting it cannot value exactly")
   flop_bets.streets[1] = {1, ParseSizes("1"), true};
   CHECK_THROWS_WITH(PreflopGame(TenBigBlinds(), flop_bets, equity),
                     "the preflop game has no bets after the preflop: betting.flop.max_raises must be 0, found 1");
+}
+
+TEST_CASE("preflop equity files: version 1 of earlier builds is read, saved as version 2, read back the same") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("bp-preflop-equity-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::vector<float> table(static_cast<std::size_t>(kNumHolePairs) * kNumHolePairs);
+  for (std::size_t i = 0; i < table.size(); ++i) table[i] = static_cast<float>(i % 1000) / 1000.0f;
+  const std::string v1 = (dir / "v1.bin").string();
+  std::ofstream(v1, std::ios::binary) << bp::legacy::EncodePreflopEquityV1(table, kNumHolePairs);
+  const PreflopEquity old = PreflopEquity::Load(v1);
+  CHECK(old.Equity(0, 5) == table[5]);
+  CHECK(old.Equity(1000, 17) == table[1000 * kNumHolePairs + 17]);
+  const std::string v2 = (dir / "v2.bin").string();
+  old.Save(v2);
+  CHECK_FALSE(std::filesystem::exists(v2 + ".tmp"));
+  const PreflopEquity again = PreflopEquity::Load(v2);
+  for (int a = 0; a < kNumHolePairs; a += 37) {
+    for (int b = 0; b < kNumHolePairs; b += 41) REQUIRE(again.Equity(a, b) == old.Equity(a, b));
+  }
+  // A wrong pair count, a flipped bit, a truncated file: AssetError naming the file.
+  std::ofstream(dir / "pairs.bin", std::ios::binary) << bp::legacy::EncodePreflopEquityV1(table, 1000);
+  CHECK_THROWS_WITH_AS(PreflopEquity::Load((dir / "pairs.bin").string()),
+                       ((dir / "pairs.bin").string() + ": 1000 pairs and 7033104 bytes of equities, expected 1326 "
+                                                       "pairs and 7033104 bytes")
+                           .c_str(),
+                       AssetError);
+  std::filesystem::resize_file(v2, 4000);
+  CHECK_THROWS_WITH_AS(PreflopEquity::Load(v2),
+                       (v2 + ": truncated or padded: the preflop equity file's body should be 7033112 bytes, the file "
+                             "holds 3968")
+                           .c_str(),
+                       AssetError);
+  std::filesystem::remove_all(dir);
 }

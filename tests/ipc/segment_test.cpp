@@ -1,3 +1,4 @@
+#include "base/memory.h"
 #include "ipc/segment.h"
 
 #include <doctest/doctest.h>
@@ -176,14 +177,14 @@ TEST_CASE("PopulatePages maps fresh anonymous memory in one call") {
   REQUIRE(p != MAP_FAILED);
   CHECK(ResidentPages(p, bytes) == 0);
   // An unaligned range covers the pages it touches.
-  CHECK(bp::ipc::PopulatePages(static_cast<char*>(p) + 100, bytes - 200, /*for_write=*/true));
+  CHECK(bp::base::PopulatePages(static_cast<char*>(p) + 100, bytes - 200, /*for_write=*/true));
   CHECK(ResidentPages(p, bytes) == 256);
   ::munmap(p, bytes);
 }
 
 TEST_CASE("AllocatePopulatedPrivate: zeros, populated, and absent from children forked later") {
   std::vector<double> v{1.0, 2.0};
-  bp::ipc::AllocatePopulatedPrivate(v, std::size_t{1} << 20);  // 8 MiB
+  bp::base::AllocatePopulatedPrivate(v, std::size_t{1} << 20);  // 8 MiB
   REQUIRE(v.size() == std::size_t{1} << 20);
   CHECK(std::all_of(v.begin(), v.end(), [](double x) { return x == 0.0; }));
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));

@@ -21,6 +21,7 @@
 #include "solver/regret_matching.h"
 #include "solver/table_layout.h"
 #include "trainer/blueprint.h"
+#include "support/legacy_formats.h"
 #include "trainer/head_to_head.h"
 #include "trainer/snapshot.h"
 #include "trainer/build_buckets.h"
@@ -89,12 +90,14 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
   // River buckets in ascending order of their members' mean EHS (the exact
   // EHS of every river class is kept in the build's parts).
   {
-    std::ifstream in(fs::path(config.out + ".parts") / "river_ehs.f32", std::ios::binary);
-    std::string header;
-    std::getline(in, header);
-    std::vector<float> ehs(file.entries(3));
-    in.read(reinterpret_cast<char*>(ehs.data()), static_cast<std::streamsize>(ehs.size() * sizeof(float)));
-    REQUIRE(in.gcount() == static_cast<std::streamsize>(ehs.size() * sizeof(float)));
+    std::string bytes;
+    const auto part = base::ReadFramedFile(fs::path(config.out + ".parts") / "river_ehs.f32",
+                                           trainer::kBuildPartFormat, bytes);
+    base::ByteReader in(part.body);
+    in.ReadString("key");
+    std::vector<float> ehs;
+    REQUIRE(in.remaining() == file.entries(3) * sizeof(float));
+    in.ReadArray(file.entries(3), ehs, "river EHS");
     std::vector<double> sum(file.buckets(3), 0);
     std::vector<std::uint64_t> n(file.buckets(3), 0);
     for (std::uint64_t i = 0; i < ehs.size(); ++i) {
@@ -117,7 +120,7 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     const Card board[5] = {static_cast<Card>(deck[2]), static_cast<Card>(deck[3]), static_cast<Card>(deck[4]),
                            static_cast<Card>(deck[5]), static_cast<Card>(deck[6])};
     for (int s = 0; s < 4; ++s) {
-      const int nb = HoldemIndexer::kBoardCards[static_cast<std::size_t>(s)];
+      const int nb = kBoardCards[static_cast<std::size_t>(s)];
       Card hole_p[2] = {permuted(deck[1]), permuted(deck[0])};
       Card board_p[5];
       for (int c = 0; c < nb; ++c) board_p[c] = permuted(deck[2 + nb - 1 - c]);
@@ -144,9 +147,9 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     const auto b = trainer::ReadCheckpoint(dir / "split" / "checkpoints" / "ckpt-200000.bin");
     CHECK(a.discounts_applied == 4);
     CHECK(b.discounts_applied == 4);
-    CHECK(a.regrets.empty());
-    CHECK(a.int_regrets.size() > 1000);
-    CHECK(a.int_regrets == b.int_regrets);
+    CHECK(a.int_regrets());
+    CHECK(a.Regrets<std::int32_t>().size() > 1000);
+    CHECK(a.Regrets<std::int32_t>() == b.Regrets<std::int32_t>());
     CHECK(a.strategy_sum == b.strategy_sum);
     // Deterministic snapshots are the table after exactly the batches
     // applied: the same bytes in both runs, before and after the resume.
@@ -182,10 +185,11 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     // NLHE regrets are int32 hundredths of a big blind, held above Pluribus' floor.
     {
       const trainer::CheckpointData last = trainer::ReadCheckpoint(*fs::directory_iterator(logdir / "checkpoints"));
-      CHECK(last.regrets.empty());
-      REQUIRE(last.int_regrets.size() == last.num_regrets());
-      CHECK(*std::min_element(last.int_regrets.begin(), last.int_regrets.end()) >= -310000000);
-      CHECK(std::any_of(last.int_regrets.begin(), last.int_regrets.end(), [](std::int32_t r) { return r > 10000; }));
+      REQUIRE(last.int_regrets());
+      const auto& regrets = last.Regrets<std::int32_t>();
+      REQUIRE(regrets.size() == last.num_regrets());
+      CHECK(*std::min_element(regrets.begin(), regrets.end()) >= -310000000);
+      CHECK(std::any_of(regrets.begin(), regrets.end(), [](std::int32_t r) { return r > 10000; }));
     }
 
     // The blueprint: the preflop average strategy, queried by real actions.
@@ -212,23 +216,33 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
       CAPTURE(hand);
       CHECK(p[1].probability + p[2].probability >= 0.9);
     }
-    // A blueprint of the earlier version (1: FNV-1a 64) opens to the same
-    // strategy; a flipped bit in it is refused.
-    {
-      std::string v1 = Slurp(logdir / "blueprint.bin");
-      REQUIRE(v1[8] == 2);
-      v1[8] = 1;
-      const std::uint64_t fnv = Fnv1a64(v1.data(), v1.size() - 8);
-      std::memcpy(v1.data() + v1.size() - 8, &fnv, 8);
-      std::ofstream(dir / "blueprint-v1.bin", std::ios::binary) << v1;
-      const auto old = trainer::Blueprint::Open((dir / "blueprint-v1.bin").string(), config.out);
+    // Blueprints of the earlier versions (1: FNV-1a 64, 2: XXH3-64, both
+    // without a length) open to the same strategy; a flipped bit is refused.
+    for (const std::uint32_t version : {1u, 2u}) {
+      CAPTURE(version);
+      const std::string current = Slurp(logdir / "blueprint.bin");
+      REQUIRE(current.substr(0, 8) == "BPBLUEP1");
+      REQUIRE(current[8] == 3);
+      base::ByteReader body(std::span<const char>(current).subspan(24, current.size() - 32));
+      const auto iterations = body.Read<std::uint64_t>("iterations");
+      const auto fingerprint = body.Read<std::uint64_t>("fingerprint");
+      const auto entries = body.Read<std::uint64_t>("entries");
+      const std::string yaml = body.ReadString("config");
+      body.Align(8, "padding");
+      std::vector<float> probabilities;
+      body.ReadArray(entries, probabilities, "probabilities");
+      std::string old_file = legacy::EncodeBlueprintV1V2(version, iterations, fingerprint, yaml, probabilities);
+      const fs::path old_path = dir / ("blueprint-v" + std::to_string(version) + ".bin");
+      std::ofstream(old_path, std::ios::binary) << old_file;
+      const auto old = trainer::Blueprint::Open(old_path.string(), config.out);
+      CHECK(old.iterations() == blueprint.iterations());
       const auto again = old.Query(0, {}, aa, {});
       REQUIRE(again.size() == root.size());
       for (std::size_t a = 0; a < root.size(); ++a) CHECK(again[a].probability == root[a].probability);
-      v1[v1.size() / 2] ^= 8;
-      std::ofstream(dir / "blueprint-v1.bin", std::ios::binary | std::ios::trunc) << v1;
-      CHECK_THROWS_WITH(trainer::Blueprint::Open((dir / "blueprint-v1.bin").string(), config.out),
-                        ((dir / "blueprint-v1.bin").string() + ": checksum mismatch: the file is corrupt").c_str());
+      old_file[old_file.size() / 2] ^= 8;
+      std::ofstream(old_path, std::ios::binary | std::ios::trunc) << old_file;
+      CHECK_THROWS_WITH(trainer::Blueprint::Open(old_path.string(), config.out),
+                        (old_path.string() + ": checksum mismatch: the content is corrupt").c_str());
     }
     const Card seven_deuce[2] = {CardOf("7s"), CardOf("2h")};
     const double fold_72o = blueprint.Query(0, {}, seven_deuce, {})[0].probability;
@@ -284,12 +298,12 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     std::uint64_t fingerprint = 0;
     {
       std::ifstream snapshot(fs::directory_iterator(logdir / "snapshots")->path(), std::ios::binary);
-      snapshot.seekg(24);
+      snapshot.seekg(24 + 8);  // the body's second field (trainer/snapshot.h)
       snapshot.read(reinterpret_cast<char*>(&fingerprint), sizeof(fingerprint));
     }
     std::vector<std::string> skipped;
     std::vector<float> mean(layout.num_entries() - first);
-    const int used = trainer::MeanOfSnapshots(logdir, fingerprint, first, mean, skipped);
+    const int used = trainer::MeanOfSnapshots(trainer::RunDir(logdir), fingerprint, first, mean, skipped);
     CHECK(skipped.empty());
     REQUIRE(used >= 2);
     CHECK(out.find(fmt::format("the mean of {} current-strategy snapshot(s) after it", used)) != std::string::npos);

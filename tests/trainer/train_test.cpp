@@ -21,6 +21,7 @@
 #include "solver/table_access.h"
 #include "trainer/checkpoint.h"
 #include "trainer/proc_stats.h"
+#include "trainer/run_dir.h"
 #include "trainer/shared_state.h"
 
 using namespace bp;
@@ -175,7 +176,7 @@ TEST_CASE("deterministic mode with one or two workers equals the serial batched 
     const auto ckpt = trainer::ReadCheckpoint(dir / "checkpoints" / "ckpt-200000.bin");
     CHECK(ckpt.iterations == 200000);
     CHECK(ckpt.pending.empty());
-    CHECK(std::ranges::equal(ckpt.regrets, reference.regrets()));
+    CHECK(std::ranges::equal(ckpt.Regrets<double>(), reference.regrets()));
     CHECK(std::ranges::equal(ckpt.strategy_sum, reference.strategy_sum()));
   }
 }
@@ -252,8 +253,8 @@ TEST_CASE("SIGINT and SIGTERM: the run applies what arrived, checkpoints, and ex
     }
     CHECK(row["rss_bytes"].get<std::uint64_t>() > 0);
   }
-  REQUIRE(!trainer::ListCheckpoints(dir / "checkpoints").empty());
-  const auto ckpt = trainer::ReadCheckpoint(trainer::ListCheckpoints(dir / "checkpoints").front());
+  REQUIRE(!trainer::RunDir(dir).ListCheckpoints().empty());
+  const auto ckpt = trainer::ReadCheckpoint(trainer::RunDir(dir).ListCheckpoints().front());
   CHECK(ckpt.iterations == rows.back()["iterations"].get<std::uint64_t>());
  }
 }
@@ -307,7 +308,7 @@ TEST_CASE("coordinator SIGKILLed: workers exit within 2 s, and the next start cl
   const pid_t coordinator = Spawn(Leduc(dir, {"--num-workers", "2", "--time-budget", "10m", "--checkpoint-interval",
                                               "500ms"}),
                                   dir.string() + ".out");
-  REQUIRE(WaitFor([&] { return !trainer::ListCheckpoints(dir / "checkpoints").empty(); }, 20s));
+  REQUIRE(WaitFor([&] { return !trainer::RunDir(dir).ListCheckpoints().empty(); }, 20s));
   const auto workers = Children(coordinator);
   REQUIRE(workers.size() == 2);
   ::kill(coordinator, SIGKILL);
@@ -334,7 +335,7 @@ TEST_CASE("one train_blueprint per run directory: a second one is refused while 
   const fs::path dir = Scratch("locked");
   const pid_t first = Spawn(Leduc(dir, {"--num-workers", "1", "--time-budget", "30s", "--checkpoint-interval", "1s"}),
                             dir.string() + ".first");
-  REQUIRE(WaitFor([&] { return !trainer::ListCheckpoints(dir / "checkpoints").empty(); }, 20s));
+  REQUIRE(WaitFor([&] { return !trainer::RunDir(dir).ListCheckpoints().empty(); }, 20s));
   const std::string refused = "error: " + dir.string() + ": in use by another train_blueprint (pid " +
                               std::to_string(first) + "); wait for it to end or stop it (SIGINT checkpoints it), " +
                               "or choose another --logdir\n";
@@ -358,7 +359,7 @@ TEST_CASE("a corrupt newest checkpoint is reported and the previous one is used"
   REQUIRE(Run(Leduc(dir, {"--deterministic", "--num-workers", "1", "--iters", "200000", "--batch-size", "10000",
                           "--time-budget", "0", "--checkpoint-interval", "50000"}),
               dir.string() + ".out") == 0);
-  const auto all = trainer::ListCheckpoints(dir / "checkpoints");
+  const auto all = trainer::RunDir(dir).ListCheckpoints();
   REQUIRE(all.size() == 3);
   CHECK(all[0].filename() == "ckpt-200000.bin");
   {
@@ -373,7 +374,7 @@ TEST_CASE("a corrupt newest checkpoint is reported and the previous one is used"
   CHECK(out.find("resuming from " + all[1].string()) != std::string::npos);
   CHECK(trainer::ReadCheckpoint(dir / "checkpoints" / "ckpt-250000.bin").iterations == 250000);
   // None readable: one error naming the newest's problem; the run is left alone.
-  const auto now = trainer::ListCheckpoints(dir / "checkpoints");
+  const auto now = trainer::RunDir(dir).ListCheckpoints();
   for (const auto& path : now) fs::resize_file(path, 100);
   const auto before = Slurp(dir / "metrics.jsonl");
   CHECK(Run({"--resume-from", dir.string(), "--iters", "300000"}, dir.string() + ".none") != 0);
@@ -382,7 +383,7 @@ TEST_CASE("a corrupt newest checkpoint is reported and the previous one is used"
                   " checkpoint(s) can be read; the newest: " + now[0].string() + ": truncated or padded") !=
         std::string::npos);
   CHECK(Slurp(dir / "metrics.jsonl") == before);
-  CHECK(trainer::ListCheckpoints(dir / "checkpoints").size() == now.size());
+  CHECK(trainer::RunDir(dir).ListCheckpoints().size() == now.size());
 }
 
 TEST_CASE("bad usage exits 2 with one clear line and leaves an existing run alone") {
@@ -420,7 +421,7 @@ TEST_CASE("keys that mean nothing for the game: refused from the user, ignored i
   CHECK(resolved.find("betting:") == std::string::npos);
   // A checkpoint as earlier versions wrote it: every key of every game in its
   // config and identity. It still resumes (without --config) and inspects.
-  const auto all = trainer::ListCheckpoints(dir / "checkpoints");
+  const auto all = trainer::RunDir(dir).ListCheckpoints();
   REQUIRE(all.size() == 1);
   trainer::CheckpointData old = trainer::ReadCheckpoint(all[0]);
   const std::string game = "game:\n  name: leduc\n";
@@ -465,4 +466,19 @@ TEST_CASE("inspect summarises a run, plots it, and prints an infoset's strategy 
   CHECK(Run({"inspect", ckpt, "--infoset", "Zz:"}, dir.string() + ".bad") == 2);
   CHECK(Slurp(dir.string() + ".bad").find("no information set named 'Zz:'") != std::string::npos);
   CHECK(Run({"inspect", dir.string(), "--plot", (dir / "plot.pdf").string()}, dir.string() + ".pdf") == 2);
+}
+
+TEST_CASE("a checkpoint an earlier build wrote (version 3) resumes, bit for bit as if never stopped") {
+  const fs::path dir = Scratch("legacy-resume"), whole = Scratch("legacy-whole");
+  fs::create_directories(dir / "checkpoints");
+  fs::copy_file(fs::path(TEST_DATA_DIR) / "legacy" / "leduc-ckpt-v3.bin", dir / "checkpoints" / "ckpt-20000.bin");
+  REQUIRE(Run({"--resume-from", dir.string(), "--iters", "40000"}, dir.string() + ".out") == 0);
+  REQUIRE(Run(Leduc(whole, {"--deterministic", "--num-workers", "1", "--iters", "40000", "--batch-size", "10000",
+                            "--time-budget", "0"}),
+              whole.string() + ".out") == 0);
+  const auto a = trainer::ReadCheckpoint(dir / "checkpoints" / "ckpt-40000.bin");
+  const auto b = trainer::ReadCheckpoint(whole / "checkpoints" / "ckpt-40000.bin");
+  CHECK(a.iterations == 40000);
+  CHECK(a.Regrets<double>() == b.Regrets<double>());
+  CHECK(a.strategy_sum == b.strategy_sum);
 }

@@ -1,4 +1,4 @@
-#include "abstraction/checksum.h"
+#include "base/checksum.h"
 
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-using bp::abstraction::Checksum;
+using bp::base::Checksum;
 
 TEST_CASE("checksums: the published values of both kinds") {
   // Reference values of the algorithms (a file written with one must read

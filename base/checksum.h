@@ -1,20 +1,21 @@
-// Checksum: the checksum of the formats that hold whole tables (checkpoints,
-// strategy snapshots, blueprints), computed in one go or streamed.
+// Checksum: the checksum of every file format (base/file_frame.h), computed
+// in one go or streamed.
 //
-// Their current versions use XXH3-64 (libxxhash): FNV-1a 64 (fnv.h) goes a
+// The current versions use XXH3-64 (libxxhash): FNV-1a 64 (fnv.h) goes a
 // byte at a time, which a 1.2 GiB table paid on every checkpoint and
 // snapshot written and every file read (writing a 1 GiB checkpoint in the
 // background: 2.20 s with FNV-1a, 0.65 s with XXH3, bench/scaling_bench
-// --checkpoint). Files of the earlier versions carry FNV-1a 64 and are
+// --checkpoint). Files of some earlier versions carry FNV-1a 64 and are
 // still read. Neither is cryptographic: they find truncation and bit
-// flips, which is what the formats need.
+// flips, which is what the formats need. Thread-compatible: one object per
+// stream.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 
-namespace bp::abstraction {
+namespace bp::base {
 
 class Checksum {
  public:
@@ -38,4 +39,4 @@ class Checksum {
   std::unique_ptr<Xxh3> xxh3_;
 };
 
-}  // namespace bp::abstraction
+}  // namespace bp::base

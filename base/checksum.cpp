@@ -1,4 +1,4 @@
-#include "abstraction/checksum.h"
+#include "base/checksum.h"
 
 // The whole of xxHash compiled into this file (its header-only mode), so it
 // is built with the project's flags.
@@ -7,9 +7,9 @@
 
 #include <new>
 
-#include "abstraction/fnv.h"
+#include "base/fnv.h"
 
-namespace bp::abstraction {
+namespace bp::base {
 
 struct Checksum::Xxh3 {
   XXH3_state_t state;
@@ -42,4 +42,4 @@ std::uint64_t Checksum::Of(Kind kind, const void* data, std::size_t size) {
   return kind == Kind::kFnv1a64 ? Fnv1a64(data, size) : static_cast<std::uint64_t>(XXH3_64bits(data, size));
 }
 
-}  // namespace bp::abstraction
+}  // namespace bp::base

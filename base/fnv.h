@@ -1,13 +1,13 @@
-// FNV-1a 64: the checksum of bucket files and preflop equities, and of the
-// earlier versions of checkpoints, snapshots and blueprints (checksum.h),
-// and a fingerprint of small things. Not cryptographic: it finds truncation
+// FNV-1a 64: the checksum of earlier versions of the file formats
+// (checksum.h, file_frame.h), and a fingerprint of small things (the
+// abstraction fingerprint of a run). Not cryptographic: it finds truncation
 // and bit flips, which is what the formats need.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
-namespace bp::abstraction {
+namespace bp::base {
 
 inline constexpr std::uint64_t kFnvOffsetBasis = 0xcbf29ce484222325ULL;
 
@@ -18,4 +18,4 @@ inline std::uint64_t Fnv1a64(const void* data, std::size_t size, std::uint64_t h
   return hash;
 }
 
-}  // namespace bp::abstraction
+}  // namespace bp::base
