@@ -15,7 +15,7 @@ NlheGame::Deal NlheGame::MakeDeal(const Card* cards) const {
   for (int p = 0; p < players_; ++p) {
     const Card* hole = cards + 2 * p;
     auto& b = deal.bucket[static_cast<std::size_t>(p)];
-    for (int s = 0; s < 4; ++s) b[static_cast<std::size_t>(s)] = static_cast<std::uint16_t>(buckets_.Bucket(s, hole, board));
+    for (std::size_t s = 0; s < kNumStreets; ++s) b[s] = static_cast<std::uint16_t>(buckets_.Bucket(static_cast<int>(s), hole, board));
     const Card seven[7] = {hole[0], hole[1], board[0], board[1], board[2], board[3], board[4]};
     deal.rank[static_cast<std::size_t>(p)] = evaluator_.Strength7(seven);
   }
@@ -23,8 +23,7 @@ NlheGame::Deal NlheGame::MakeDeal(const Card* cards) const {
 }
 
 std::string NlheGame::InfosetName(std::uint32_t node, std::uint32_t bucket) const {
-  static constexpr const char* kStreets[] = {"preflop", "flop", "turn", "river"};
-  return fmt::format("{} b{}:{}", kStreets[Street(node)], bucket, tree_.History(node));
+  return fmt::format("{} b{}:{}", StreetName(Street(node)), bucket, tree_.History(node));
 }
 
 }  // namespace bp::abstraction

@@ -26,7 +26,7 @@ namespace bp::abstraction {
 class NlheGame {
  public:
   struct Deal {
-    std::array<std::array<std::uint16_t, 4>, kMaxPlayers> bucket;  // [player][street]
+    std::array<std::array<std::uint16_t, kNumStreets>, kMaxPlayers> bucket;  // [player][street]
     std::array<HandRank, kMaxPlayers> rank;                        // showdown strength (higher wins)
   };
   using Regret = std::int32_t;  // solver::RegretOf<NlheGame>
@@ -36,7 +36,7 @@ class NlheGame {
            const HandEvaluator& evaluator);
 
   int NumPlayers() const { return players_; }
-  int NumStreets() const { return 4; }
+  int NumStreets() const { return static_cast<int>(kNumStreets); }
   std::uint32_t NumBuckets(int street) const { return buckets_.buckets(street); }
   std::uint32_t NumNodes() const { return tree_.num_nodes(); }
   std::uint32_t Root() const { return BettingTree::kRoot; }

@@ -40,7 +40,7 @@ class PreflopGame {
   PreflopGame(const TableConfig& table, const BettingAbstraction& betting, const PreflopEquity& equity);
 
   int NumPlayers() const { return 2; }
-  int NumStreets() const { return 4; }
+  int NumStreets() const { return static_cast<int>(kNumStreets); }
   std::uint32_t NumBuckets(int street) const { return street == 0 ? 169 : 1; }
   std::uint32_t NumNodes() const { return tree_.num_nodes(); }
   std::uint32_t Root() const { return BettingTree::kRoot; }

@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "bench/games.h"
+#include "trainer/game_registry.h"
 #include "bench/machine.h"
 #include "solver/external_sampling.h"
 #include "solver/table_access.h"
@@ -85,7 +85,7 @@ Row Measure(const std::string& name, const G& game, const trainer::Config& confi
   using R = solver::RegretOf<G>;
   const solver::TableLayout layout(game);
   const int streets = game.NumStreets();
-  const solver::SamplingOptions options = trainer::SamplingOptionsOf(config, streets);
+  const solver::SamplingOptions options = config.solver.SamplingOptionsFor(streets);
   const std::uint64_t strategy_entries = layout.street_end(std::min(options.average_streets, streets) - 1);
   solver::BasicTables<R> tables(layout.num_entries(), strategy_entries);
   // Real batches, each kept as a pristine copy.
@@ -180,7 +180,7 @@ int main(int argc, char** argv) {
     std::vector<Row> rows;
     for (const std::string& name : configs) {
       const trainer::Config config = trainer::LoadConfig(std::string(CONFIG_DIR) + "/" + name + ".yaml", {});
-      rows.push_back(bench::WithGame(config, [&](const auto& game) { return Measure(name, game, config, batches, reps); }));
+      rows.push_back(trainer::WithGame(config, {}, [&](const auto& game) { return Measure(name, game, config, batches, reps); }));
     }
     if (json) {
       for (const Row& r : rows) {

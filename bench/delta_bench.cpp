@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/games.h"
+#include "trainer/game_registry.h"
 #include "bench/machine.h"
 #include "solver/delta_bound.h"
 #include "solver/external_sampling.h"
@@ -142,7 +142,7 @@ Row Compare(const std::string& name, const G& game, const trainer::Config& confi
   using R = solver::RegretOf<G>;
   const solver::TableLayout layout(game);
   const int streets = game.NumStreets();
-  const solver::SamplingOptions options = trainer::SamplingOptionsOf(config, streets);
+  const solver::SamplingOptions options = config.solver.SamplingOptionsFor(streets);
   const std::uint64_t strategy_entries = layout.street_end(std::min(options.average_streets, streets) - 1);
   solver::BasicTables<R> tables(layout.num_entries(), strategy_entries);
   {
@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
     std::vector<Row> rows;
     for (const std::string& name : configs) {
       const trainer::Config config = trainer::LoadConfig(std::string(CONFIG_DIR) + "/" + name + ".yaml", {});
-      rows.push_back(bench::WithGame(config, [&](const auto& game) { return Compare(name, game, config, warm, seconds, reps); }));
+      rows.push_back(trainer::WithGame(config, {}, [&](const auto& game) { return Compare(name, game, config, warm, seconds, reps); }));
     }
     if (json) {
       for (const Row& r : rows) {

@@ -27,13 +27,13 @@
 #include <vector>
 
 #include "abstraction/nlhe_game.h"
-#include "bench/games.h"
 #include "bench/machine.h"
 #include "solver/external_sampling.h"
 #include "solver/table_access.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
 #include "trainer/config.h"
+#include "trainer/game_registry.h"
 #include "trainer/median.h"
 
 namespace fs = std::filesystem;
@@ -45,9 +45,9 @@ using bp::trainer::Median;
 
 // Direct table access that counts the decision nodes a traversal visits
 // (each reads its regrets once).
+template <class Regret>
 class CountingAccess {
  public:
-  using Regret = solver::RegretOf<abstraction::NlheGame>;
   CountingAccess(solver::BasicTableView<Regret> tables, std::uint64_t* visits) : direct_(tables), visits_(visits) {}
   void Regrets(std::uint64_t base, int n, double* out) {
     ++*visits_;
@@ -73,12 +73,17 @@ struct Row {
 
 // Decision nodes visited per iteration, and table entries, of a config.
 std::pair<double, std::uint64_t> NodesPerIteration(const std::string& config_path, std::uint64_t iterations) {
-  return bench::WithNlheGame(trainer::LoadConfig(config_path, {}), [&](const abstraction::NlheGame& game) {
+  const trainer::Config config = trainer::LoadConfig(config_path, {});
+  if (config.game.name != trainer::GameName::kNlhe) {
+    throw std::runtime_error(config_path + ": nlhe_bench measures nlhe configs");
+  }
+  return trainer::WithGame(config, {}, [&](const auto& game) {
+    using G = std::decay_t<decltype(game)>;
     const solver::TableLayout layout(game);
-    solver::BasicTables<CountingAccess::Regret> tables(layout.num_entries());
+    solver::BasicTables<solver::RegretOf<G>> tables(layout.num_entries());
     std::uint64_t visits = 0;
-    solver::ExternalSampling<abstraction::NlheGame, CountingAccess> es(game, layout,
-                                                                        CountingAccess(tables.View(), &visits), 1);
+    solver::ExternalSampling<G, CountingAccess<solver::RegretOf<G>>> es(
+        game, layout, CountingAccess<solver::RegretOf<G>>(tables.View(), &visits), 1);
     es.Iterate(iterations);
     return std::pair<double, std::uint64_t>{static_cast<double>(visits) / static_cast<double>(iterations),
                                             layout.num_entries()};

@@ -14,7 +14,10 @@
 //   proportional to the opponent's own reach (chance and the traverser's
 //   actions are the same for every iteration), so these unweighted additions
 //   are an unbiased, correctly weighted estimate of the reach-weighted
-//   average strategy.
+//   average strategy. With more than two players this holds no longer: the
+//   other opponents' actions are sampled too, so an infoset is reached in
+//   proportion to their reach as well, and the estimate is biased (the
+//   trainer refuses it for more than two players; use sampled).
 // - sampled (Pluribus' UPDATE-STRATEGY): after every iteration whose index is
 //   a multiple of `sampled_average_interval`, one more traversal per player p
 //   on a fresh deal, over the averaged streets only: at p's infosets one
@@ -42,7 +45,8 @@
 //
 // Thread-safety: one solver per thread; the tables it writes through its
 // access are not protected. Deterministic: the same seed and tables give
-// the same result bit for bit. No allocation in Iterate().
+// the same result bit for bit. Iterate() is allocation-free once warm (a
+// DeltaAccess may grow its map during the first batches).
 #pragma once
 
 #include <concepts>
@@ -52,18 +56,12 @@
 #include "solver/game.h"
 #include "solver/regret_matching.h"
 #include "solver/rng.h"
+#include "solver/sampling_options.h"
 #include "solver/table_layout.h"
 #include "solver/table_access.h"
 #include "solver/tables.h"
 
 namespace bp::solver {
-
-struct SamplingOptions {
-  int average_streets = 1 << 30;      // strategy sums on streets below this; default all
-  double prune_threshold = -3.0e6;    // in utility units (Pluribus: -300,000,000 chips, bb = 100)
-  double prune_probability = 0.95;
-  std::uint64_t sampled_average_interval = 0;  // 0: expected updates; k: sampled ones every k iterations
-};
 
 template <Game G, class Access = DirectAccess>
 class ExternalSampling {

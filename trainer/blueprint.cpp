@@ -11,6 +11,7 @@
 #include "base/coding.h"
 #include "base/memory.h"
 #include "solver/regret_matching.h"
+#include "trainer/game_registry.h"
 
 namespace bp::trainer {
 
@@ -65,7 +66,9 @@ Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
   } catch (const base::CodingError& e) {
     throw bad(std::string("corrupt: ") + e.what());
   }
-  if (b.config_.game.name != "nlhe") throw bad("blueprints are for nlhe runs, this one's game is " + b.config_.game.name);
+  if (b.config_.game.name != GameName::kNlhe) {
+    throw bad(fmt::format("blueprints are for nlhe runs, this one's game is {}", NameOf(b.config_.game.name)));
+  }
   const std::string bucket_path = buckets.empty() ? b.config_.abstraction.buckets : buckets;
   b.buckets_ = std::make_unique<abstraction::BucketFile>(abstraction::BucketFile::Open(bucket_path));
   if (b.buckets_->fingerprint() != fingerprint) {
@@ -73,7 +76,7 @@ Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
                           bucket_path, b.buckets_->fingerprint()));
   }
   b.evaluator_ = std::make_unique<abstraction::HandEvaluator>();
-  b.game_ = std::make_unique<abstraction::NlheGame>(TableOf(b.config_), b.config_.betting, *b.buckets_, *b.evaluator_);
+  b.game_ = std::make_unique<abstraction::NlheGame>(MakeNlheGame(b.config_, *b.buckets_, *b.evaluator_));
   b.layout_ = std::make_unique<solver::TableLayout>(*b.game_);
   if (b.layout_->num_entries() != entries) {
     throw bad(fmt::format("{} probabilities, but its config's tree and buckets have {} entries", entries,

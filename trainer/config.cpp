@@ -15,6 +15,11 @@ namespace bp::trainer {
 
 namespace {
 
+template <class E>
+std::string OptionalName(const std::optional<E>& value) {
+  return value ? std::string(NameOf(*value)) : std::string("auto");
+}
+
 Interval ParseInterval(const std::string& s) {
   if (s == "off") return {Interval::Unit::kIterations, 0};
   if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -97,9 +102,8 @@ void AddStreetFields(std::vector<Field<Config>>& f, int street, const char* name
 const YamlSchema<Config>& Schema() {
   static const YamlSchema<Config> schema([] {
     std::vector<Field<Config>> f;
-    f.push_back({"game.name",
-                 [](const std::string& s, Config& c) { c.game.name = ParseEnum(s, {"kuhn", "leduc", "nlhe_preflop", "nlhe"}); },
-                 [](const Config& c) { return c.game.name; }, true});
+    f.push_back({"game.name", [](const std::string& s, Config& c) { c.game.name = *ParseEnumOf<GameName>(s); },
+                 [](const Config& c) { return std::string(NameOf(c.game.name)); }, true});
     f.push_back({"game.players",
                  [](const std::string& s, Config& c) { c.game.players = static_cast<int>(ParseUInt(s, 2, 6)); },
                  [](const Config& c) { return std::to_string(c.game.players); }, true});
@@ -119,10 +123,9 @@ const YamlSchema<Config>& Schema() {
                    c.abstraction.preflop_equity = s;
                  },
                  [](const Config& c) { return c.abstraction.preflop_equity; }});
-    AddStreetFields(f, 0, "preflop");
-    AddStreetFields(f, 1, "flop");
-    AddStreetFields(f, 2, "turn");
-    AddStreetFields(f, 3, "river");
+    for (int street = 0; street < static_cast<int>(abstraction::kNumStreets); ++street) {
+      AddStreetFields(f, street, abstraction::StreetName(street));
+    }
     f.push_back({"solver.sampling",
                  [](const std::string& s, Config& c) { c.solver.sampling = ParseEnum(s, {"external"}); },
                  [](const Config& c) { return c.solver.sampling; }, true});
@@ -156,20 +159,14 @@ const YamlSchema<Config>& Schema() {
                  [](const std::string& s, Config& c) { c.solver.prune_probability = ParseReal(s, 0, 1); },
                  [](const Config& c) { return fmt::format("{}", c.solver.prune_probability); }});
     f.push_back({"solver.average",
-                 [](const std::string& s, Config& c) {
-                   const std::string v = ParseEnum(s, {"auto", "all", "preflop"});
-                   c.solver.average = v == "auto" ? std::nullopt : std::optional<std::string>(v);
-                 },
-                 [](const Config& c) { return c.solver.average.value_or("auto"); }, true});
+                 [](const std::string& s, Config& c) { c.solver.average = ParseEnumOf<AverageStreets>(s, true); },
+                 [](const Config& c) { return OptionalName(c.solver.average); }, true});
     f.push_back({"solver.average_start",
                  [](const std::string& s, Config& c) { c.solver.average_start = ParseInterval(s); },
                  [](const Config& c) { return c.solver.average_start.ToString(); }});
     f.push_back({"solver.average_update",
-                 [](const std::string& s, Config& c) {
-                   const std::string v = ParseEnum(s, {"auto", "expected", "sampled"});
-                   c.solver.average_update = v == "auto" ? std::nullopt : std::optional<std::string>(v);
-                 },
-                 [](const Config& c) { return c.solver.average_update.value_or("auto"); }, true});
+                 [](const std::string& s, Config& c) { c.solver.average_update = ParseEnumOf<AverageUpdate>(s, true); },
+                 [](const Config& c) { return OptionalName(c.solver.average_update); }, true});
     f.push_back({"solver.average_interval",
                  [](const std::string& s, Config& c) { c.solver.average_interval = ParseUInt(s, 1, 1ULL << 40); },
                  [](const Config& c) { return std::to_string(c.solver.average_interval); }});
@@ -194,8 +191,8 @@ const YamlSchema<Config>& Schema() {
     f.push_back({"run.pin_workers", [](const std::string& s, Config& c) { c.run.pin_workers = ParseBool(s); },
                  [](const Config& c) { return std::string(c.run.pin_workers ? "true" : "false"); }});
     f.push_back({"run.coordinator_cpu",
-                 [](const std::string& s, Config& c) { c.run.coordinator_cpu = ParseEnum(s, {"auto", "follow", "free"}); },
-                 [](const Config& c) { return c.run.coordinator_cpu; }});
+                 [](const std::string& s, Config& c) { c.run.coordinator_cpu = *ParseEnumOf<CoordinatorCpu>(s); },
+                 [](const Config& c) { return std::string(NameOf(c.run.coordinator_cpu)); }});
     f.push_back({"run.deterministic", [](const std::string& s, Config& c) { c.run.deterministic = ParseBool(s); },
                  [](const Config& c) { return std::string(c.run.deterministic ? "true" : "false"); }});
     f.push_back({"run.seed", [](const std::string& s, Config& c) { c.run.seed = ParseUInt(s, 0, UINT64_MAX); },
@@ -227,28 +224,31 @@ const YamlSchema<Config>& Schema() {
                  },
                  [](const Config& c) { return FormatSeconds(c.logging.exploitability_interval_s); }});
     f.push_back({"logging.progress",
-                 [](const std::string& s, Config& c) { c.logging.progress = ParseEnum(s, {"auto", "bar", "lines"}); },
-                 [](const Config& c) { return c.logging.progress; }});
+                 [](const std::string& s, Config& c) { c.logging.progress = *ParseEnumOf<ProgressStyle>(s); },
+                 [](const Config& c) { return std::string(NameOf(c.logging.progress)); }});
     // Keys that mean something for some games only: given for another game,
     // they are an error (a config that sets game.players but forgets
     // game.name would otherwise train leduc).
-    const auto only_for = [&f](const std::string& prefix, std::vector<std::string> games, const std::string& why) {
+    const auto only_for = [&f](const std::string& prefix, std::vector<GameName> games, const std::string& why) {
       std::string names;
-      for (std::size_t i = 0; i < games.size(); ++i) names += (i == 0 ? "" : i + 1 == games.size() ? " or " : ", ") + games[i];
+      for (std::size_t i = 0; i < games.size(); ++i) {
+        names += (i == 0 ? "" : i + 1 == games.size() ? " or " : ", ") + std::string(NameOf(games[i]));
+      }
       for (auto& field : f) {
         if (field.path.rfind(prefix, 0) != 0) continue;
         field.inapplicable = [games, names, why](const Config& c) {
           if (std::find(games.begin(), games.end(), c.game.name) != games.end()) return std::string();
-          return fmt::format("expected only with game.name {} ({}), found with game.name {}", names, why, c.game.name);
+          return fmt::format("expected only with game.name {} ({}), found with game.name {}", names, why,
+                             NameOf(c.game.name));
         };
       }
     };
     for (const char* key : {"game.players", "game.stacks", "game.small_blind", "game.big_blind", "game.ante"}) {
-      only_for(key, {"nlhe", "nlhe_preflop"}, "the table of no-limit hold'em");
+      only_for(key, {GameName::kNlhe, GameName::kNlhePreflop}, "the table of no-limit hold'em");
     }
-    only_for("betting.", {"nlhe", "nlhe_preflop"}, "the bet sizes of no-limit hold'em");
-    only_for("abstraction.buckets", {"nlhe"}, "bucket files are for nlhe");
-    only_for("abstraction.preflop_equity", {"nlhe_preflop"}, "the push/fold game's showdown equities");
+    only_for("betting.", {GameName::kNlhe, GameName::kNlhePreflop}, "the bet sizes of no-limit hold'em");
+    only_for("abstraction.buckets", {GameName::kNlhe}, "bucket files are for nlhe");
+    only_for("abstraction.preflop_equity", {GameName::kNlhePreflop}, "the push/fold game's showdown equities");
     return f;
   }());
   return schema;
@@ -266,13 +266,12 @@ void Validate(const Config& config, const std::string& source) {
     throw ConfigError(fmt::format("{}: game.small_blind: expected at most game.big_blind ({}), found {}", source,
                                   g.big_blind, g.small_blind));
   }
-  constexpr std::array<const char*, 4> kStreets = {"preflop", "flop", "turn", "river"};
-  for (std::size_t street = 0; street < 4; ++street) {
+  for (std::size_t street = 0; street < abstraction::kNumStreets; ++street) {
     const auto& b = config.betting.streets[street];
     if (b.max_raises > 0 && b.sizes.empty()) {
       throw ConfigError(fmt::format("{}: betting.{}.sizes: expected at least one size when max_raises is {}, "
                                     "found none",
-                                    source, kStreets[street], b.max_raises));
+                                    source, abstraction::StreetName(static_cast<int>(street)), b.max_raises));
     }
   }
 }
@@ -281,7 +280,7 @@ void Validate(const Config& config, const std::string& source) {
 // otherwise) and checks the solver keys against each other.
 void ResolveSolverDefaults(Config& config, const std::string& source) {
   auto& s = config.solver;
-  const bool nlhe = config.game.name == "nlhe";
+  const bool nlhe = config.game.name == GameName::kNlhe;
   const auto minutes = [](double m) { return Interval{Interval::Unit::kSeconds, 60 * m}; };
   const Interval off{Interval::Unit::kIterations, 0};
   if (!s.discount_interval) s.discount_interval = nlhe ? minutes(10) : off;
@@ -291,8 +290,14 @@ void ResolveSolverDefaults(Config& config, const std::string& source) {
     s.discount_stop = nlhe && timed ? minutes(400) : off;
   }
   if (!s.prune_start) s.prune_start = nlhe ? minutes(200) : off;
-  if (!s.average) s.average = nlhe ? "preflop" : "all";
-  if (!s.average_update) s.average_update = nlhe ? "sampled" : "expected";
+  if (!s.average) s.average = nlhe ? AverageStreets::kPreflop : AverageStreets::kAll;
+  if (!s.average_update) s.average_update = nlhe ? AverageUpdate::kSampled : AverageUpdate::kExpected;
+  const bool no_limit = config.game.name == GameName::kNlhe || config.game.name == GameName::kNlhePreflop;
+  if (*s.average_update == AverageUpdate::kExpected && no_limit && config.game.players > 2) {
+    throw ConfigError(fmt::format("{}: solver.average_update: expected sampled (or auto) with {} players, found "
+                                  "expected (it is unbiased for two players only)",
+                                  source, config.game.players));
+  }
   if (!s.discount_interval->off()) {
     if (s.discount_stop->off()) {
       throw ConfigError(fmt::format("{}: solver.discount_stop: expected an iteration count or a duration when "
@@ -344,6 +349,15 @@ abstraction::TableConfig TableOf(const Config& config) {
   t.ante = config.game.ante;
   t.button = 0;
   return t;
+}
+
+solver::SamplingOptions Config::Solver::SamplingOptionsFor(int streets) const {
+  solver::SamplingOptions o;
+  o.average_streets = NumAveragedStreets(streets);
+  o.prune_threshold = prune_threshold;
+  o.prune_probability = prune_probability;
+  o.sampled_average_interval = average_update == AverageUpdate::kSampled ? average_interval : 0;
+  return o;
 }
 
 std::string Interval::ToString() const {

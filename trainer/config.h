@@ -12,19 +12,65 @@
 // "did you mean" suggestion for unknown keys.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "abstraction/betting_abstraction.h"
 #include "abstraction/nlhe_state.h"
+#include "solver/sampling_options.h"
 #include "trainer/yaml_schema.h"
 
 namespace bp::trainer {
+
+// The games (game.name); trainer/game_registry.h builds them.
+enum class GameName { kKuhn, kLeduc, kNlhePreflop, kNlhe };
+// solver.average: the streets whose average strategy (strategy sums) is kept.
+enum class AverageStreets { kAll, kPreflop };
+// solver.average_update: how strategy sums grow (solver/external_sampling.h).
+// kExpected is unbiased only for two players, and refused for more.
+enum class AverageUpdate { kExpected, kSampled };
+// run.coordinator_cpu: where the coordinator's wake-ups land
+// (ipc/wake_affinity.h): kFollow binds it to the waking worker's CPU, kFree
+// leaves it to the kernel, kAuto follows when the workers fill every
+// available core.
+enum class CoordinatorCpu { kAuto, kFollow, kFree };
+// logging.progress: a live bar (a terminal), plain lines, or auto (a bar on
+// a terminal).
+enum class ProgressStyle { kAuto, kBar, kLines };
+
+template <>
+struct EnumNames<GameName> {
+  static constexpr std::array<std::pair<GameName, std::string_view>, 4> kValues = {
+      {{GameName::kKuhn, "kuhn"}, {GameName::kLeduc, "leduc"}, {GameName::kNlhePreflop, "nlhe_preflop"},
+       {GameName::kNlhe, "nlhe"}}};
+};
+template <>
+struct EnumNames<AverageStreets> {
+  static constexpr std::array<std::pair<AverageStreets, std::string_view>, 2> kValues = {
+      {{AverageStreets::kAll, "all"}, {AverageStreets::kPreflop, "preflop"}}};
+};
+template <>
+struct EnumNames<AverageUpdate> {
+  static constexpr std::array<std::pair<AverageUpdate, std::string_view>, 2> kValues = {
+      {{AverageUpdate::kExpected, "expected"}, {AverageUpdate::kSampled, "sampled"}}};
+};
+template <>
+struct EnumNames<CoordinatorCpu> {
+  static constexpr std::array<std::pair<CoordinatorCpu, std::string_view>, 3> kValues = {
+      {{CoordinatorCpu::kAuto, "auto"}, {CoordinatorCpu::kFollow, "follow"}, {CoordinatorCpu::kFree, "free"}}};
+};
+template <>
+struct EnumNames<ProgressStyle> {
+  static constexpr std::array<std::pair<ProgressStyle, std::string_view>, 3> kValues = {
+      {{ProgressStyle::kAuto, "auto"}, {ProgressStyle::kBar, "bar"}, {ProgressStyle::kLines, "lines"}}};
+};
 
 // An interval counted in iterations or in seconds; 0 of either means off.
 struct Interval {
@@ -40,7 +86,7 @@ struct Config {
   std::string source;  // the YAML file it came from
 
   struct Game {
-    std::string name = "leduc";  // kuhn | leduc | nlhe_preflop | nlhe
+    GameName name = GameName::kLeduc;
     // No-limit hold'em table (chips); unused by kuhn and leduc.
     int players = 2;
     std::vector<std::int32_t> stacks = {20000};  // one for every seat, or one per seat
@@ -68,20 +114,23 @@ struct Config {
     double regret_floor = -3.1e6;  // Pluribus: -310,000,000 chips with a 100-chip big blind
     // Negative-regret pruning from this point on (off: never). Pluribus: 200 minutes.
     std::optional<Interval> prune_start;
-    double prune_threshold = -3.0e6;  // Pluribus: -300,000,000 chips
-    double prune_probability = 0.95;
+    double prune_threshold = solver::SamplingOptions{}.prune_threshold;  // Pluribus: -300,000,000 chips
+    double prune_probability = solver::SamplingOptions{}.prune_probability;
     // Streets whose average strategy is kept: all, or preflop (Pluribus; the
     // postflop blueprint is then the current strategy or its snapshots).
-    std::optional<std::string> average;
+    std::optional<AverageStreets> average;
     Interval average_start{Interval::Unit::kIterations, 0};  // strategy sums from this point on
-    // How strategy sums grow: "expected" adds the current strategy at the
-    // other players' infosets a traversal passes, every iteration; "sampled"
-    // (Pluribus) runs, every average_interval iterations, one traversal per
-    // player that adds 1 to one sampled action at each of its infosets.
-    std::optional<std::string> average_update;
+    // How strategy sums grow: expected adds the current strategy at the
+    // other players' infosets a traversal passes, every iteration (unbiased
+    // for two players only); sampled (Pluribus) runs, every average_interval
+    // iterations, one traversal per player that adds 1 to one sampled action
+    // at each of its infosets.
+    std::optional<AverageUpdate> average_update;
     std::uint64_t average_interval = 10000;  // iterations; Pluribus: 10,000
     // The number of streets `average` means for a game with `streets` streets.
-    int AverageStreets(int streets) const { return average == "preflop" ? 1 : streets; }
+    int NumAveragedStreets(int streets) const { return average == AverageStreets::kPreflop ? 1 : streets; }
+    // The solver's options for a game with `streets` streets.
+    solver::SamplingOptions SamplingOptionsFor(int streets) const;
   } solver;
   struct Run {
     std::uint64_t iterations = 0;  // stop after this many in total; 0 = no limit
@@ -91,10 +140,7 @@ struct Config {
     int queue_depth = 2;
     double put_timeout_s = 5;
     bool pin_workers = false;
-    // Where the coordinator's wake-ups land (ipc/wake_affinity.h):
-    // follow (bound to the waking worker's CPU), free (the kernel's choice), or
-    // auto (follow when the workers fill every available core).
-    std::string coordinator_cpu = "auto";
+    CoordinatorCpu coordinator_cpu = CoordinatorCpu::kAuto;
     bool deterministic = false;
     std::uint64_t seed = 1;
   } run;
@@ -110,7 +156,7 @@ struct Config {
     std::string logdir = "runs/latest";
     double metrics_interval_s = 1;
     double exploitability_interval_s = 5;
-    std::string progress = "auto";  // auto | bar | lines
+    ProgressStyle progress = ProgressStyle::kAuto;
   } logging;
 };
 

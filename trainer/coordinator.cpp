@@ -96,8 +96,8 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   strategy_entries_ = strategy_entries;
   const int cores = AvailableCores();
   workers_ = static_cast<std::uint32_t>(config_.run.num_workers > 0 ? config_.run.num_workers : cores);
-  follow_ = config_.run.coordinator_cpu == "follow" ||
-            (config_.run.coordinator_cpu == "auto" && workers_ >= static_cast<std::uint32_t>(cores));
+  follow_ = config_.run.coordinator_cpu == CoordinatorCpu::kFollow ||
+            (config_.run.coordinator_cpu == CoordinatorCpu::kAuto && workers_ >= static_cast<std::uint32_t>(cores));
   const std::uint32_t slabs_per_worker = static_cast<std::uint32_t>(config_.run.queue_depth) + 4;
   const std::uint64_t whole_table = solver::MaxDeltaBytes(infosets, entries);
   // Batches carried over from a checkpoint keep their size, which may exceed
@@ -108,7 +108,7 @@ void CoordinatorBase::CreateSegment(std::uint64_t infosets, std::uint64_t entrie
   }
   const std::uint64_t per_batch = solver::MaxDeltaBytesPerBatch(
       largest_batch, per_iteration_bytes, per_update_bytes,
-      config_.solver.average_update == "sampled" ? config_.solver.average_interval : 0);
+      config_.solver.average_update == AverageUpdate::kSampled ? config_.solver.average_interval : 0);
   const std::uint64_t slab_bytes = (std::min(whole_table, per_batch) + 63) / 64 * 64;
   log_.Info("delta slabs of {:.1f} MiB ({}), {} per worker", slab_bytes / 1048576.0,
             per_batch < whole_table ? fmt::format("a batch of {} iterations touches at most {:.1f} KiB per iteration",

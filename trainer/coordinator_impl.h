@@ -35,7 +35,7 @@ void Coordinator<G>::ForkWorker(std::uint32_t index) {
                     slab_region_,
                     regrets_,
                     strategy_entries_,
-                    SamplingOptionsOf(config_, game_.NumStreets())};
+                    config_.solver.SamplingOptionsFor(game_.NumStreets())};
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed for worker " + std::to_string(index));
@@ -88,17 +88,17 @@ void Coordinator<G>::JoinEvaluation() {
 
 template <solver::Game G>
 int Coordinator<G>::Run() {
-  fingerprint_ = AbstractionFingerprint(config_.game.name, layout_);
+  fingerprint_ = AbstractionFingerprint(std::string(NameOf(config_.game.name)), layout_);
   layout_fingerprint_ = base::Fnv1a64(fingerprint_.data(), fingerprint_.size());
   if constexpr (solver::EnumerableGame<G>) evaluator_.emplace(game_, layout_);
   regrets_int32_ = std::is_same_v<Regret, std::int32_t>;
-  const int average_streets = config_.solver.AverageStreets(game_.NumStreets());
+  const int average_streets = config_.solver.NumAveragedStreets(game_.NumStreets());
   const std::uint64_t strategy_entries = layout_.street_end(average_streets - 1);
   const double regret_mib = static_cast<double>(sizeof(Regret) * layout_.num_entries()) / (1 << 20);
   const double strategy_mib = 8.0 * static_cast<double>(strategy_entries) / (1 << 20);
   log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets {:.1f} MiB, {}; strategy sums "
             "on {} {:.1f} MiB, double)",
-            config_.game.name, layout_.num_infosets(), layout_.num_entries(), regret_mib + strategy_mib, regret_mib,
+            NameOf(config_.game.name), layout_.num_infosets(), layout_.num_entries(), regret_mib + strategy_mib, regret_mib,
             solver::RegretCodec<Regret>::kName,
             average_streets == game_.NumStreets() ? "every street" : "the first street", strategy_mib);
   CreateSegment(layout_.num_infosets(), layout_.num_entries(), strategy_entries,

@@ -14,13 +14,11 @@
 #include "trainer/blueprint.h"
 #include "trainer/picture.h"
 #include "trainer/preflop_chart.h"
-#include "abstraction/kuhn.h"
-#include "abstraction/leduc.h"
-#include "abstraction/nlhe_game.h"
 #include "solver/regret_matching.h"
 #include "solver/table_layout.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
+#include "trainer/game_registry.h"
 #include "trainer/median.h"
 #include "trainer/run_dir.h"
 #include "trainer/train_main.h"
@@ -220,22 +218,11 @@ int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
   if (options.infoset.empty()) {
     fmt::print("checkpoint {}\n  game {}  iterations {}  batches applied {}  pending {}\n  abstraction {}\n"
                "  training time {:.1f} s  table entries {}\n",
-               path.string(), config.game.name, ckpt.iterations, ckpt.batches_applied, ckpt.pending.size(),
+               path.string(), NameOf(config.game.name), ckpt.iterations, ckpt.batches_applied, ckpt.pending.size(),
                ckpt.abstraction_fingerprint, ckpt.elapsed_s, ckpt.num_regrets());
     return 0;
   }
-  if (config.game.name == "kuhn") return PrintInfoset(abstraction::KuhnPoker(), ckpt, options.infoset);
-  if (config.game.name == "nlhe") {
-    const abstraction::BucketFile buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
-    const abstraction::HandEvaluator evaluator;
-    return PrintInfoset(abstraction::NlheGame(TableOf(config), config.betting, buckets, evaluator), ckpt,
-                        options.infoset);
-  }
-  if (config.game.name == "nlhe_preflop") {
-    const auto names_only = abstraction::PreflopEquity::Empty();
-    return PrintInfoset(MakePreflopGame(config, names_only), ckpt, options.infoset);
-  }
-  return PrintInfoset(abstraction::LeducHoldem(), ckpt, options.infoset);
+  return WithGame(config, {}, [&](const auto& game) { return PrintInfoset(game, ckpt, options.infoset); });
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "solver/policy.h"
 #include "solver/table_layout.h"
 #include "trainer/blueprint.h"
+#include "trainer/game_registry.h"
 #include "trainer/picture.h"
 #include "trainer/train_main.h"
 
@@ -247,25 +248,27 @@ int Show(const Chart& chart, std::uint64_t iterations, int seat, const std::stri
 
 int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const InspectOptions& options) {
   if (!options.out.empty()) CheckPictureName(options.out, "--out");
+  if (!IsNoLimit(config.game.name)) {
+    throw ConfigError(fmt::format("--preflop-chart: the checkpoint is of game {}; charts are for nlhe and nlhe_preflop",
+                                  NameOf(config.game.name)));
+  }
   const int seat = SeatOf(options.position, config.game.players);
-  if (config.game.name == "nlhe") {
-    const abstraction::BucketFile buckets = abstraction::BucketFile::Open(config.abstraction.buckets);
-    const abstraction::HandEvaluator evaluator;
-    const abstraction::NlheGame game(TableOf(config), config.betting, buckets, evaluator);
-    const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
-    const Chart chart =
-        FromCheckpoint(game, ckpt, node, [&](std::uint32_t cls) { return buckets.BucketOfIndex(0, cls); });
-    return Show(chart, ckpt.iterations, seat, options.position, options.facing, options.out);
-  }
-  if (config.game.name == "nlhe_preflop") {
-    const auto names_only = abstraction::PreflopEquity::Empty();
-    const abstraction::PreflopGame game = MakePreflopGame(config, names_only);
-    const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
-    const Chart chart = FromCheckpoint(game, ckpt, node, [](std::uint32_t cls) { return cls; });
-    return Show(chart, ckpt.iterations, seat, options.position, options.facing, options.out);
-  }
-  throw ConfigError(fmt::format("--preflop-chart: the checkpoint is of game {}; charts are for nlhe and nlhe_preflop",
-                                config.game.name));
+  return WithGame(config, {}, [&](const auto& game) {
+    using G = std::decay_t<decltype(game)>;
+    if constexpr (std::is_same_v<G, abstraction::NlheGame> || std::is_same_v<G, abstraction::PreflopGame>) {
+      const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
+      const Chart chart = FromCheckpoint(game, ckpt, node, [&](std::uint32_t cls) {
+        if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
+          return game.buckets().BucketOfIndex(0, cls);
+        } else {
+          return cls;  // the 169 lossless classes are the buckets
+        }
+      });
+      return Show(chart, ckpt.iterations, seat, options.position, options.facing, options.out);
+    } else {
+      return 2;  // refused above
+    }
+  });
 }
 
 int PrintBlueprintChart(const Blueprint& blueprint, const InspectOptions& options) {

@@ -3,14 +3,11 @@
 
 #include <filesystem>
 
-#include "abstraction/kuhn.h"
-#include "abstraction/leduc.h"
-#include "abstraction/nlhe_game.h"
-#include "abstraction/preflop_game.h"
 #include "trainer/proc_stats.h"
 #include "trainer/task_pool.h"
 #include "trainer/checkpoint.h"
 #include "trainer/coordinator.h"
+#include "trainer/game_registry.h"
 #include "trainer/run_log.h"
 #include "trainer/run_dir.h"
 #include "trainer/run_lock.h"
@@ -63,7 +60,7 @@ std::pair<CheckpointData, std::filesystem::path> FindCheckpoint(const std::files
 template <class G>
 int RunGame(const G& game, const Config& config, std::optional<CheckpointData> resume, RunLog& log) {
   if (resume) {
-    const std::string now = AbstractionFingerprint(config.game.name, solver::TableLayout(game));
+    const std::string now = AbstractionFingerprint(std::string(NameOf(config.game.name)), solver::TableLayout(game));
     if (now != resume->abstraction_fingerprint) {
       throw ConfigError("cannot resume: the checkpoint's abstraction is " + resume->abstraction_fingerprint +
                         ", this build's is " + now);
@@ -89,14 +86,6 @@ abstraction::PreflopEquity LoadOrBuildPreflopEquity(const std::string& path, Run
   return equity;
 }
 
-abstraction::PreflopGame MakePreflopGame(const Config& config, const abstraction::PreflopEquity& equity) {
-  try {
-    return abstraction::PreflopGame(TableOf(config), config.betting, equity);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError(fmt::format("{}: {}", config.source, e.what()));
-  }
-}
-
 int Train(const TrainOptions& options) {
   RunLog log;
   std::optional<CheckpointData> resume;
@@ -114,7 +103,7 @@ int Train(const TrainOptions& options) {
                       ? ParseConfig(resume->config_yaml, resumed_path.string() + " (its config)", overrides,
                                     Inapplicable::kIgnoreInText)
                       : LoadConfig(options.config_path, overrides);
-  if (config.game.name == "nlhe" && config.abstraction.buckets.empty()) {
+  if (config.game.name == GameName::kNlhe && config.abstraction.buckets.empty()) {
     throw ConfigError(fmt::format("{}: abstraction.buckets: nlhe needs a card abstraction file, found none; build one "
                                   "with 'build_buckets --config configs/abstraction_small.yaml' and pass it with "
                                   "--buckets or the key",
@@ -122,7 +111,7 @@ int Train(const TrainOptions& options) {
   }
   // Input files are checked before anything is created.
   std::optional<abstraction::BucketFile> buckets;
-  if (config.game.name == "nlhe") buckets.emplace(abstraction::BucketFile::Open(config.abstraction.buckets));
+  if (config.game.name == GameName::kNlhe) buckets.emplace(abstraction::BucketFile::Open(config.abstraction.buckets));
   // One coordinator per run directory, taken before anything in it is looked
   // at or written; held until this function returns.
   const RunLock lock = RunLock::Acquire(config.logging.logdir);
@@ -149,25 +138,25 @@ int Train(const TrainOptions& options) {
   }
   std::filesystem::create_directories(config.logging.logdir);
   log.Open(RunDir(config.logging.logdir).Log());
-  log.set_interactive(config.logging.progress == "bar" ||
-                      (config.logging.progress == "auto" && ::isatty(STDERR_FILENO)));
+  log.set_interactive(config.logging.progress == ProgressStyle::kBar ||
+                      (config.logging.progress == ProgressStyle::kAuto && ::isatty(STDERR_FILENO)));
   if (resume) log.Info("resuming from {}", resumed_path.string());
   log.Info("config {}, logs in {}", config.source, config.logging.logdir);
   InstallSignalHandlers();
-  if (config.game.name == "kuhn") return RunGame(abstraction::KuhnPoker(), config, std::move(resume), log);
-  if (config.game.name == "nlhe") {
+  std::optional<abstraction::PreflopEquity> equity;
+  if (config.game.name == GameName::kNlhePreflop) {
+    equity.emplace(LoadOrBuildPreflopEquity(config.abstraction.preflop_equity, log));
+  }
+  if (buckets) {
     log.Info("card abstraction {}: {} / {} / {} / {} buckets, fingerprint {:016x}", buckets->path(), buckets->buckets(0),
              buckets->buckets(1), buckets->buckets(2), buckets->buckets(3), buckets->fingerprint());
-    const abstraction::HandEvaluator evaluator;
-    const abstraction::NlheGame game(TableOf(config), config.betting, *buckets, evaluator);
-    log.Info("betting tree: {} nodes", game.NumNodes());
+  }
+  return WithGame(config, {buckets ? &*buckets : nullptr, equity ? &*equity : nullptr}, [&](const auto& game) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(game)>, abstraction::NlheGame>) {
+      log.Info("betting tree: {} nodes", game.NumNodes());
+    }
     return RunGame(game, config, std::move(resume), log);
-  }
-  if (config.game.name == "nlhe_preflop") {
-    const abstraction::PreflopEquity equity = LoadOrBuildPreflopEquity(config.abstraction.preflop_equity, log);
-    return RunGame(MakePreflopGame(config, equity), config, std::move(resume), log);
-  }
-  return RunGame(abstraction::LeducHoldem(), config, std::move(resume), log);
+  });
 }
 
 }  // namespace bp::trainer

@@ -25,8 +25,6 @@ class RunLog;
 // The preflop equity table at `path`, or computed on every core and saved
 // there when the file does not exist.
 abstraction::PreflopEquity LoadOrBuildPreflopEquity(const std::string& path, RunLog& log);
-// The nlhe_preflop game of a config; ConfigError if the config does not describe one.
-abstraction::PreflopGame MakePreflopGame(const Config& config, const abstraction::PreflopEquity& equity);
 
 struct InspectOptions {
   std::string target;           // LOGDIR or checkpoint file

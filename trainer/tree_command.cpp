@@ -7,6 +7,7 @@
 #include "abstraction/betting_tree.h"
 #include "abstraction/bucket_file.h"
 #include "trainer/config.h"
+#include "trainer/game_registry.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
@@ -45,9 +46,9 @@ int PrintTree(const TreeOptions& options) {
     fmt::print("card abstraction: {} ({} / {} / {} / {} buckets, fingerprint {:016x})\n", file.path(), buckets[0],
                buckets[1], buckets[2], buckets[3], file.fingerprint());
   }
-  if (config.game.name != "nlhe" && config.game.name != "nlhe_preflop") {
+  if (!IsNoLimit(config.game.name)) {
     throw ConfigError(fmt::format("{}: game.name: expected nlhe or nlhe_preflop for a betting tree, found '{}'",
-                                  config.source, config.game.name));
+                                  config.source, NameOf(config.game.name)));
   }
   const abstraction::TableConfig table = TableOf(config);
   std::string stacks;
@@ -57,10 +58,9 @@ int PrintTree(const TreeOptions& options) {
   }
   fmt::print("table: {} players, stacks {} (seat 0 is the button), blinds {}/{}, ante {}\n", table.players, stacks,
              table.small_blind, table.big_blind, table.ante);
-  constexpr std::array<const char*, 4> kStreets = {"preflop", "flop", "turn", "river"};
-  for (std::size_t s = 0; s < 4; ++s) {
+  for (std::size_t s = 0; s < abstraction::kNumStreets; ++s) {
     const auto& b = config.betting.streets[s];
-    fmt::print("  {:<8} max_raises {}  sizes {}{}\n", kStreets[s], b.max_raises, abstraction::FormatSizes(b.sizes),
+    fmt::print("  {:<8} max_raises {}  sizes {}{}\n", abstraction::StreetName(static_cast<int>(s)), b.max_raises, abstraction::FormatSizes(b.sizes),
                s == 0 ? (b.limp ? "  limp allowed" : "  no limp") : "");
   }
   std::fflush(stdout);

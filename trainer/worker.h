@@ -49,16 +49,6 @@ struct WorkerContext {
   solver::SamplingOptions options;
 };
 
-// The solver options a config asks for, for a game with `streets` streets.
-inline solver::SamplingOptions SamplingOptionsOf(const Config& config, int streets) {
-  solver::SamplingOptions o;
-  o.average_streets = config.solver.AverageStreets(streets);
-  o.prune_threshold = config.solver.prune_threshold;
-  o.prune_probability = config.solver.prune_probability;
-  o.sampled_average_interval = config.solver.average_update == "sampled" ? config.solver.average_interval : 0;
-  return o;
-}
-
 inline std::uint64_t MonotonicNs() {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())

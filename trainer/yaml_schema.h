@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -71,6 +73,32 @@ std::uint64_t ParseUInt(const std::string& s, std::uint64_t lo, std::uint64_t hi
 double ParseReal(const std::string& s, double lo, double hi);
 bool ParseBool(const std::string& s);
 std::string ParseEnum(const std::string& s, std::initializer_list<const char*> allowed);
+
+// A typed choice (an enum class) and its names in the config, in the order
+// messages list them: specialise EnumNames<E> with
+//   static constexpr std::array<std::pair<E, std::string_view>, N> kValues
+template <class E>
+struct EnumNames;
+
+template <class E>
+std::string_view NameOf(E value) {
+  for (const auto& [v, name] : EnumNames<E>::kValues) {
+    if (v == value) return name;
+  }
+  return "?";
+}
+// The value named `s`; Expected "one of a, b, c" (with "auto" first when
+// `automatic`, for which it returns nullopt) otherwise.
+template <class E>
+std::optional<E> ParseEnumOf(const std::string& s, bool automatic = false) {
+  std::string list = automatic ? "auto" : "";
+  if (automatic && s == "auto") return std::nullopt;
+  for (const auto& [v, name] : EnumNames<E>::kValues) {
+    if (s == name) return v;
+    list += (list.empty() ? "" : ", ") + std::string(name);
+  }
+  throw Expected{"one of " + list};
+}
 // "90s", "30m", "8h", "1.5h", "250ms" or plain seconds; throws std::invalid_argument.
 double ParseDurationSeconds(const std::string& text);
 double ParseDurationField(const std::string& s, double min_s);

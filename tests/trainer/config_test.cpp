@@ -135,7 +135,10 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
     {"abstraction:\n  buckets: b.bin\ngame:\n  name: nlhe_preflop",
      "bad.yaml:2:12: abstraction.buckets: expected only with game.name nlhe (bucket files are for nlhe), found with game.name nlhe_preflop"},
     {"game:\n  name: nlhe\nabstraction:\n  preflop_equity: e.bin",
-     "bad.yaml:4:19: abstraction.preflop_equity: expected only with game.name nlhe_preflop (the push/fold game's showdown equities), found with game.name nlhe"}};
+     "bad.yaml:4:19: abstraction.preflop_equity: expected only with game.name nlhe_preflop (the push/fold game's showdown equities), found with game.name nlhe"},
+    // Expected strategy-sum updates are unbiased for two players only.
+    {"game:\n  name: nlhe\n  players: 6\nsolver:\n  average_update: expected",
+     "bad.yaml: solver.average_update: expected sampled (or auto) with 6 players, found expected (it is unbiased for two players only)"}};
   for (const Case& c : cases) {
     CAPTURE(c.yaml);
     CHECK(ErrorOf(c.yaml) == c.message);
@@ -165,7 +168,7 @@ TEST_CASE("defaults fill an empty file; overrides win over the file") {
   CHECK(c.run.batch_size == 9);
   CHECK(c.run.num_workers == 3);
   CHECK(c.run.time_budget_s == 90);
-  CHECK(c.game.name == "leduc");
+  CHECK(c.game.name == GameName::kLeduc);
   CHECK(c.checkpoint.keep == 3);
 }
 
@@ -195,9 +198,9 @@ TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR f
   CHECK(nlhe.solver.regret_floor == -3.1e6);
   CHECK(nlhe.solver.prune_threshold == -3.0e6);
   CHECK(nlhe.solver.prune_probability == 0.95);
-  CHECK(*nlhe.solver.average == "preflop");
-  CHECK(nlhe.solver.AverageStreets(4) == 1);
-  CHECK(*nlhe.solver.average_update == "sampled");
+  CHECK(*nlhe.solver.average == AverageStreets::kPreflop);
+  CHECK(nlhe.solver.NumAveragedStreets(4) == 1);
+  CHECK(*nlhe.solver.average_update == AverageUpdate::kSampled);
   CHECK(nlhe.solver.average_interval == 10000);
   const std::string yaml = ToYaml(nlhe);
   CHECK(yaml.find("average_update: sampled") != std::string::npos);
@@ -210,9 +213,9 @@ TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR f
   const Config leduc = ParseConfig("game:\n  name: leduc\n", "c.yaml", {});
   CHECK(leduc.solver.discount_interval->off());
   CHECK(leduc.solver.prune_start->off());
-  CHECK(*leduc.solver.average == "all");
-  CHECK(leduc.solver.AverageStreets(2) == 2);
-  CHECK(*leduc.solver.average_update == "expected");
+  CHECK(*leduc.solver.average == AverageStreets::kAll);
+  CHECK(leduc.solver.NumAveragedStreets(2) == 2);
+  CHECK(*leduc.solver.average_update == AverageUpdate::kExpected);
 
   const Config chosen = ParseConfig(
       "game:\n  name: nlhe\nsolver:\n  discount_interval: 1000\n  discount_stop: 5000\n  prune_start: off\n"
@@ -221,9 +224,9 @@ TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR f
   CHECK(chosen.solver.discount_interval->unit == Interval::Unit::kIterations);
   CHECK(chosen.solver.discount_stop->value == 5000);
   CHECK(chosen.solver.prune_start->off());
-  CHECK(chosen.solver.AverageStreets(4) == 4);
+  CHECK(chosen.solver.NumAveragedStreets(4) == 4);
   CHECK(std::isinf(chosen.solver.regret_floor));
-  CHECK(*chosen.solver.average_update == "expected");
+  CHECK(*chosen.solver.average_update == AverageUpdate::kExpected);
   CHECK(chosen.solver.average_interval == 50);
   const Config again = ParseConfig(ToYaml(chosen), "resolved.yaml", {});
   CHECK(ToYaml(again) == ToYaml(chosen));
@@ -262,7 +265,7 @@ TEST_CASE("the resolved config round-trips through YAML with every key of its ga
   }
   const Config again = ParseConfig(yaml, "resolved.yaml", {});
   CHECK(ToYaml(again) == yaml);
-  CHECK(again.game.name == "kuhn");
+  CHECK(again.game.name == GameName::kKuhn);
   CHECK(again.run.time_budget_s == 7200);
   CHECK(again.run.deterministic);
   CHECK(again.logging.logdir == "runs/x y");
@@ -277,7 +280,7 @@ TEST_CASE("no-limit hold'em table and betting abstraction: YAML lists or text, n
       "betting:\n  preflop:\n    limp: false\n    max_raises: 2\n    sizes: [[0.5, 1, allin], [allin]]\n"
       "  flop:\n    sizes: [0.33, allin]\n  river:\n    sizes: \"1 | allin\"\n",
       "c.yaml", {{"betting.turn.max_raises", "1", "--set"}, {"game.big_blind", "200", "--set"}});
-  CHECK(c.game.name == "nlhe");
+  CHECK(c.game.name == GameName::kNlhe);
   CHECK(c.game.stacks == std::vector<std::int32_t>{10000, 5000, 20000});
   const auto& b = c.betting.streets;
   CHECK_FALSE(b[0].limp);
@@ -409,6 +412,6 @@ TEST_CASE("every shipped config is valid; the hold'em ones describe the tables t
   CHECK(TableOf(six).players == 6);
   CHECK(TableOf(six).stacks[5] == 10000);
   const Config pushfold = LoadConfig(std::string(CONFIG_DIR) + "/pushfold.yaml", {});
-  CHECK(pushfold.game.name == "nlhe_preflop");
+  CHECK(pushfold.game.name == GameName::kNlhePreflop);
   CHECK(TableOf(pushfold).stacks[0] == 10 * TableOf(pushfold).big_blind);
 }
