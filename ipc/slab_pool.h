@@ -11,7 +11,8 @@
 //
 // Region byte layout (offsets relative to the region start):
 //   [0, 64)      SlabPoolHeader {u32 owners; u32 slabs_per_owner;
-//                u64 slab_bytes; u64 data_offset; ...}
+//                u64 slab_bytes; u64 state_offset; u64 data_offset;
+//                zeros to 64}
 //   [64, ...)    owners x FreeList (SpscQueue<u32, kMaxSlabsPerOwner>)
 //   state_offset owners x slabs_per_owner x atomic<u32>: 0 free, 1 held
 //   data_offset  owners x slabs_per_owner x slab_bytes (64-byte aligned)

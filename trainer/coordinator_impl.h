@@ -1,204 +1,460 @@
-// Template parts of Coordinator (included by coordinator.h).
+// Coordinator<G>'s methods (included by coordinator.h). Everything here runs
+// on the coordinator thread but for the writer jobs' bodies, which run on
+// the writer thread and touch only what they capture and the tables'
+// regrets (relaxed loads).
 #pragma once
 
 #include <unistd.h>
 
-#include <filesystem>
+#include <chrono>
+#include <span>
 #include <type_traits>
 
 #include "abstraction/nlhe_game.h"
-#include "solver/delta_bound.h"
-#include "solver/exact_evaluator.h"
-#include "solver/policy.h"
+#include "base/file_frame.h"
 #include "base/fnv.h"
 #include "base/memory.h"
-#include "trainer/run_dir.h"
+#include "solver/delta_bound.h"
 #include "trainer/blueprint.h"
+#include "trainer/nlhe_finish.h"
+#include "trainer/proc_stats.h"
 #include "trainer/snapshot.h"
 #include "trainer/worker.h"
 
 namespace bp::trainer {
 
-template <solver::Game G>
-void Coordinator<G>::ForkWorker(std::uint32_t index) {
-  JoinCheckpointWriter();  // fork only from a single-threaded process
-  if (eval_thread_.joinable()) eval_thread_.join();
-  WorkerContext ctx{index,
-                    ::getpid(),
-                    config_.run.pin_workers ? static_cast<int>(index % std::thread::hardware_concurrency()) : -1,
-                    start_mask_,
-                    std::chrono::nanoseconds(static_cast<std::int64_t>(config_.run.put_timeout_s * 1e9)),
-                    &control_[index],
-                    &tasks_[index],
-                    &results_[index],
-                    shared_,
-                    slab_region_,
-                    regrets_,
-                    strategy_entries_,
-                    config_.solver.SamplingOptionsFor(game_.NumStreets())};
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed for worker " + std::to_string(index));
-  if (pid == 0) WorkerMain(game_, layout_, ctx);
-  pids_[index] = pid;
-  control_[index].pid.store(pid);
-  sampled_pid_[index] = pid;  // a new process starts at zero CPU time: the baseline
-  last_worker_cpu_[index] = 0;
+namespace coordinator_detail {
+inline double SteadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-
-template <solver::Game G>
-std::optional<double> Coordinator<G>::Exploitability() const {
-  if constexpr (solver::EnumerableGame<G>) {
-    if (strategy_entries_ != layout_.num_entries()) return std::nullopt;  // no average strategy on some streets
-    return evaluator_->Exploitability(
-        solver::TabularPolicy::Average(layout_, std::span<const double>(strategy_, layout_.num_entries())));
+inline void Log(RunLog& log, const std::optional<BackgroundWriter::Outcome>& outcome) {
+  if (!outcome || outcome->line.empty()) return;
+  if (outcome->failed) {
+    log.Warn("{}", outcome->line);
   } else {
-    return std::nullopt;
+    log.Info("{}", outcome->line);
   }
 }
+}  // namespace coordinator_detail
 
 template <solver::Game G>
-void Coordinator<G>::StartEvaluation() {
-  if constexpr (solver::EnumerableGame<G>) {
-    if (eval_pending_ || strategy_entries_ != layout_.num_entries()) return;
-    eval_snapshot_.assign(strategy_, strategy_ + layout_.num_entries());
-    eval_done_.store(false);
-    eval_pending_ = true;
-    eval_thread_ = std::thread([this] {
-      start_mask_.ApplyToThisThread();  // not the CPU the coordinator is bound to now
-      eval_result_ = evaluator_->Exploitability(solver::TabularPolicy::Average(layout_, eval_snapshot_));
-      eval_done_.store(true, std::memory_order_release);
-    });
-  }
-}
-
-template <solver::Game G>
-std::optional<double> Coordinator<G>::PollEvaluation() {
-  if (!eval_pending_ || !eval_done_.load(std::memory_order_acquire)) return std::nullopt;
-  if (eval_thread_.joinable()) eval_thread_.join();
-  eval_pending_ = false;
-  return eval_result_;
-}
-
-template <solver::Game G>
-void Coordinator<G>::JoinEvaluation() {
-  if (eval_thread_.joinable()) eval_thread_.join();
-  eval_pending_ = false;
+Coordinator<G>::Coordinator(const G& game, Config config, std::optional<CheckpointData> resume, StopToken stop,
+                            RunLog& log)
+    : game_(game),
+      layout_(game),
+      config_(std::move(config)),
+      log_(log),
+      run_(config_.logging.logdir),
+      schedule_(config_),
+      fingerprint_(AbstractionFingerprint(std::string(NameOf(config_.game.name)), layout_)),
+      layout_fingerprint_(base::Fnv1a64(fingerprint_.data(), fingerprint_.size())),
+      run_cpus_(ipc::CpuMask::OfThisThread()),
+      strategy_entries_(layout_.street_end(config_.solver.NumAveragedStreets(game.NumStreets()) - 1)),
+      stop_(stop),
+      resume_(std::move(resume)),
+      exploitability_due_({Interval::Unit::kSeconds, config_.logging.exploitability_interval_s}, 0, 0),
+      checkpoint_due_(config_.checkpoint.interval, 0, 0),
+      snapshot_due_(config_.checkpoint.snapshot_interval, 0, 0),
+      writer_(run_cpus_),
+      evaluation_(game, layout_, run_cpus_) {
+  const int cores = AvailableCores();
+  workers_ = static_cast<std::uint32_t>(config_.run.num_workers > 0 ? config_.run.num_workers : cores);
+  follow_ = config_.run.coordinator_cpu == CoordinatorCpu::kFollow ||
+            (config_.run.coordinator_cpu == CoordinatorCpu::kAuto && workers_ >= static_cast<std::uint32_t>(cores));
 }
 
 template <solver::Game G>
 int Coordinator<G>::Run() {
-  fingerprint_ = AbstractionFingerprint(std::string(NameOf(config_.game.name)), layout_);
-  layout_fingerprint_ = base::Fnv1a64(fingerprint_.data(), fingerprint_.size());
-  if constexpr (solver::EnumerableGame<G>) evaluator_.emplace(game_, layout_);
-  regrets_int32_ = std::is_same_v<Regret, std::int32_t>;
-  const int average_streets = config_.solver.NumAveragedStreets(game_.NumStreets());
-  const std::uint64_t strategy_entries = layout_.street_end(average_streets - 1);
+  Start();
+  while (!Finished()) {
+    ReapDeadWorkers();
+    const std::uint64_t applied = DrainResults();
+    CheckStop();
+    if (!stopping_) IssueBatches();
+    PollExploitability();
+    WriteMetricsIfDue();
+    CollectWrite();
+    StartDueWrites();
+    if (applied == 0 && !Finished()) Sleep();
+  }
+  return Finish();
+}
+
+template <solver::Game G>
+void Coordinator<G>::Start() {
+  const int averaged = config_.solver.NumAveragedStreets(game_.NumStreets());
   const double regret_mib = static_cast<double>(sizeof(Regret) * layout_.num_entries()) / (1 << 20);
-  const double strategy_mib = 8.0 * static_cast<double>(strategy_entries) / (1 << 20);
+  const double strategy_mib = 8.0 * static_cast<double>(strategy_entries_) / (1 << 20);
   log_.Info("game {}: {} infosets, {} table entries; tables need {:.1f} MiB (regrets {:.1f} MiB, {}; strategy sums "
             "on {} {:.1f} MiB, double)",
-            NameOf(config_.game.name), layout_.num_infosets(), layout_.num_entries(), regret_mib + strategy_mib, regret_mib,
-            solver::RegretCodec<Regret>::kName,
-            average_streets == game_.NumStreets() ? "every street" : "the first street", strategy_mib);
-  CreateSegment(layout_.num_infosets(), layout_.num_entries(), strategy_entries,
-                solver::MaxDeltaBytesPerIteration(game_), solver::MaxStrategyUpdateBytes(game_, average_streets));
-  InitialiseState(layout_.num_entries());
+            NameOf(config_.game.name), layout_.num_infosets(), layout_.num_entries(), regret_mib + strategy_mib,
+            regret_mib, solver::RegretCodec<Regret>::kName,
+            averaged == game_.NumStreets() ? "every street" : "the first street", strategy_mib);
+  // Batches carried over from a checkpoint keep their size, which may exceed
+  // this run's batch size.
+  std::uint64_t largest_batch = config_.run.batch_size;
+  if (resume_) {
+    for (const PendingBatch& p : resume_->pending) largest_batch = std::max(largest_batch, p.count);
+  }
+  const TableNeeds needs{layout_.num_infosets(),
+                         layout_.num_entries(),
+                         strategy_entries_,
+                         solver::MaxDeltaBytesPerIteration(game_),
+                         solver::MaxStrategyUpdateBytes(game_, averaged),
+                         sizeof(Regret)};
+  segment_.emplace(RunSegment::Create(PlanSegment(config_, workers_, largest_batch, needs, log_), follow_, log_));
+  tables_ = segment_->Tables<Regret>();
+  if (resume_) {
+    tables_.LoadFrom(*resume_);
+    ledger_.emplace(workers_, *resume_);
+    discounts_applied_ = resume_->discounts_applied;
+    elapsed_before_ = resume_->elapsed_s;
+    log_.Info("resumed at iteration {} ({} batches applied, {} to issue again)", resume_->iterations,
+              resume_->batches_applied, resume_->pending.size());
+    resume_.reset();
+  } else {
+    ledger_.emplace(workers_, config_.run.seed);
+  }
+  // The checkpoint memory: populated now, not during the first checkpoint,
+  // and kept from the workers, or every page would be copy-on-write after
+  // the fork and the first checkpoint would copy each as it writes it (on a
+  // 1.2 GiB table on a virtual machine: 7 s of page faults, the workers
+  // waiting; bench/scaling_bench --checkpoint).
+  spare_.regrets = std::vector<Regret>();
+  base::AllocatePopulatedPrivate(spare_.Regrets<Regret>(), layout_.num_entries());
+  base::AllocatePopulatedPrivate(spare_.strategy_sum, strategy_entries_);
+
+  const std::string yaml = ToYaml(config_);
+  try {
+    base::AtomicWriteFile(run_.Config(), [&](base::FileSink& out) { out.Write(yaml); });
+  } catch (const base::FileError& e) {
+    throw CheckpointError(e.what());
+  }
+  std::filesystem::create_directories(run_.Checkpoints());
+  start_time_ = coordinator_detail::SteadySeconds();
+  metrics_.emplace(run_.Metrics(), workers_, Elapsed(), ledger_->iterations());
+  for (Periodic* p : {&exploitability_due_, &checkpoint_due_, &snapshot_due_}) {
+    p->Mark(Elapsed(), ledger_->iterations());
+  }
+  const pid_t coordinator = ::getpid();
+  pool_.emplace(workers_, stop_, [this, coordinator](std::uint32_t w) {
+    const WorkerContext ctx{w,
+                            coordinator,
+                            config_.run.pin_workers ? static_cast<int>(w % std::thread::hardware_concurrency()) : -1,
+                            run_cpus_,
+                            std::chrono::nanoseconds(static_cast<std::int64_t>(config_.run.put_timeout_s * 1e9)),
+                            &segment_->control(w),
+                            &segment_->batches(w),
+                            &segment_->results(w),
+                            &segment_->shared(),
+                            segment_->slab_region(),
+                            strategy_entries_,
+                            config_.solver.SamplingOptionsFor(game_.NumStreets())};
+    WorkerMain(game_, layout_, ctx, tables_.regrets.data());
+  });
   for (std::uint32_t w = 0; w < workers_; ++w) ForkWorker(w);
   log_.Info("started {} worker process(es), batch size {}, queue depth {}{}{}", workers_, config_.run.batch_size,
             config_.run.queue_depth, config_.run.deterministic ? ", deterministic" : "",
             follow_ ? "; workers bind the coordinator to their CPU before waking it (run.coordinator_cpu)" : "");
+}
 
-  std::optional<double> exploitability;
-  for (;;) {
-    ReapWorkers();
-    const std::uint64_t applied = DrainResults();
-    if (!stopping_) {
-      if (g_stop_signal) {
-        stopping_ = true;
-        stop_reason_ = "signal";
-      } else if (config_.run.time_budget_s > 0 && Elapsed() - elapsed_before_ >= config_.run.time_budget_s) {
-        stopping_ = true;
-        stop_reason_ = "time budget";
-      } else if (config_.run.iterations > 0 && next_iteration_ >= config_.run.iterations && reissue_.empty()) {
-        stopping_ = true;
-        stop_reason_ = "iteration target";
-      }
-      if (stopping_) log_.Info("stopping ({}): applying the batches in flight", stop_reason_);
+template <solver::Game G>
+void Coordinator<G>::ForkWorker(std::uint32_t w) {
+  // Fork only from a single-threaded process.
+  coordinator_detail::Log(log_, writer_.Join());
+  evaluation_.Join();
+  const pid_t pid = pool_->Fork(w);
+  segment_->control(w).pid.store(pid);
+  metrics_->WorkerStarted(w, pid);  // a new process starts at zero CPU time
+}
+
+template <solver::Game G>
+void Coordinator<G>::ReapDeadWorkers() {
+  for (const WorkerPool::Death& d : pool_->Reap(coordinator_detail::SteadySeconds())) {
+    ++worker_deaths_;
+    DrainResults(d.index);  // results it pushed before dying are complete batches
+    const std::size_t lost = ledger_->Lose(d.index);
+    segment_->ResetWorker(d.index);
+    const std::string how = DescribeWorkerEnd(d.status);
+    if (d.too_many) {
+      log_.Warn("worker {} (pid {}) {}; more than {} worker deaths in a minute: stopping the run", d.index, d.pid, how,
+                WorkerPool::kMaxDeathsPerMinute);
+      stopping_ = true;
+      stop_reason_ = "workers keep dying";
+      failed_ = true;
+    } else if (stopping_) {
+      log_.Warn("worker {} (pid {}) {} while stopping; {} batch(es) recorded as pending", d.index, d.pid, how, lost);
+    } else {
+      ForkWorker(d.index);
+      log_.Warn("worker {} (pid {}) {}; {} batch(es) will be issued again; respawned as pid {}", d.index, d.pid, how,
+                lost, pool_->pid(d.index));
     }
-    if (!stopping_) Refill();
-    const double now = Elapsed();
-    if (config_.logging.exploitability_interval_s > 0 &&
-        now - last_exploitability_t_ >= config_.logging.exploitability_interval_s) {
-      StartEvaluation();
-      last_exploitability_t_ = now;
-    }
-    if (auto result = PollEvaluation()) {
-      exploitability = result;
-      last_exploitability_ = result;
-    }
-    if (now - last_metrics_t_ >= config_.logging.metrics_interval_s) {
-      WriteMetrics(false, exploitability);
-      exploitability.reset();
-    }
-    if (!writer_busy_.load() && writer_.joinable()) JoinCheckpointWriter();  // logs what it wrote, now
-    // A checkpoint or snapshot that falls due while the previous write runs
-    // waits for it in this loop (the coordinator keeps applying), instead of
-    // blocking the coordinator on that write.
-    if (!stopping_ && !writer_busy_.load() &&
-        Due(config_.checkpoint.interval, last_checkpoint_t_, last_checkpoint_iterations_)) {
-      StartCheckpoint(false);
-    }
-    if (!stopping_ && !writer_busy_.load() && strategy_entries_ < entries_ &&
-        Due(config_.checkpoint.snapshot_interval, last_snapshot_t_, last_snapshot_iterations_) &&
-        Reached(config_.checkpoint.snapshot_start, totals_.iterations)) {
-      // Computed on the writer thread while this thread goes on applying
-      // (regrets read with relaxed atomic loads), except in deterministic
-      // mode, where the snapshot must be the table after exactly the batches
-      // applied so far.
-      const Regret* regrets = static_cast<const Regret*>(regrets_);
-      const std::uint64_t first = strategy_entries_;
-      auto compute = [this, regrets, first] { return StrategyProbabilities(layout_, regrets, {}, first); };
-      StartSnapshot(compute, /*on_coordinator=*/config_.run.deterministic);
-    }
-    if (Finished()) break;
-    if (applied == 0) Sleep();
   }
-  StopWorkers();
-  JoinEvaluation();
-  last_exploitability_ = Exploitability();
+}
+
+template <solver::Game G>
+std::uint64_t Coordinator<G>::DrainResults(std::uint32_t w) {
+  std::uint64_t applied = 0;
+  BatchResult results[64];
+  ipc::Consumer<ResultQueue> in(&segment_->results(w));
+  for (std::size_t n; (n = in.TryPopMany(results, 64)) > 0;) {
+    for (std::size_t i = 0; i < n; ++i) Apply(w, results[i]);
+    applied += n;
+  }
+  return applied;
+}
+
+template <solver::Game G>
+std::uint64_t Coordinator<G>::DrainResults() {
+  std::uint64_t applied = 0;
+  for (std::uint32_t w = 0; w < workers_; ++w) applied += DrainResults(w);
+  return applied;
+}
+
+template <solver::Game G>
+void Coordinator<G>::Apply(std::uint32_t w, const BatchResult& r) {
+  ipc::SlabPool& slabs = segment_->slabs();
+  if (!ledger_->Complete(w, r.batch_id)) {
+    log_.Warn("worker {} returned batch {} that is not in flight; ignored", w, r.batch_id);
+    slabs.Release(r.slab);
+    return;
+  }
+  const double start = coordinator_detail::SteadySeconds();
+  if (r.bytes > slabs.slab_bytes() ||
+      !tables_.Apply(std::span<const std::byte>(slabs.Data(r.slab), r.bytes), config_.solver.regret_floor)) {
+    throw std::runtime_error(fmt::format("worker {} sent malformed deltas for batch {}", w, r.batch_id));
+  }
+  apply_seconds_ += coordinator_detail::SteadySeconds() - start;
+  slabs.Release(r.slab);
+  if (!config_.solver.discount_interval->off()) {  // linear CFR, at a batch boundary
+    const std::uint64_t due = schedule_.DiscountsDue(discounts_applied_, Elapsed(), ledger_->iterations());
+    while (discounts_applied_ < due) tables_.Discount(RunSchedule::DiscountFactor(++discounts_applied_));
+  }
+}
+
+template <solver::Game G>
+void Coordinator<G>::CheckStop() {
+  if (stopping_) return;
+  const auto reason = schedule_.StopReason(stop_.stop_requested(), Session(), ledger_->next_iteration(),
+                                           ledger_->HasReissues());
+  if (!reason) return;
+  stopping_ = true;
+  stop_reason_ = *reason;
+  log_.Info("stopping ({}): applying the batches in flight", stop_reason_);
+}
+
+template <solver::Game G>
+void Coordinator<G>::IssueBatches() {
+  const std::uint32_t slabs_per_worker = segment_->slabs().slabs_per_owner();
+  for (std::uint32_t w = 0; w < workers_; ++w) {
+    if (!pool_->alive(w)) continue;
+    BatchQueue& queue = segment_->batches(w);
+    ipc::Producer<BatchQueue> out(&queue, nullptr);
+    for (;;) {
+      if (config_.run.deterministic && ledger_->InFlight() > 0) return;  // one batch at a time
+      if (kBatchQueueCapacity - queue.WriteAvailable() >= static_cast<std::size_t>(config_.run.queue_depth)) break;
+      if (ledger_->InFlight(w) >= slabs_per_worker) break;
+      const auto batch = ledger_->Issue(w, config_.run.batch_size, config_.run.iterations);
+      if (!batch) return;
+      const BatchDescriptor d{batch->id, batch->first_iteration, batch->count, batch->seed,
+                              schedule_.PhaseFlags(batch->first_iteration, Elapsed()), {}};
+      out.TryPush(d);  // cannot fail: depth < queue_depth <= capacity
+    }
+  }
+}
+
+template <solver::Game G>
+void Coordinator<G>::PollExploitability() {
+  const double now = Elapsed();
+  if (exploitability_due_.Due(now, 0)) {
+    evaluation_.Start(tables_.strategy_sum);
+    exploitability_due_.Mark(now, 0);
+  }
+  if (const auto result = evaluation_.Poll()) exploitability_ = new_exploitability_ = result;
+}
+
+template <solver::Game G>
+void Coordinator<G>::WriteMetricsIfDue() {
+  if (Elapsed() - metrics_->last_t() >= config_.logging.metrics_interval_s) WriteMetrics(false);
+}
+
+template <solver::Game G>
+void Coordinator<G>::CollectWrite() {
+  if (writer_.started() && !writer_.busy()) coordinator_detail::Log(log_, writer_.Join());  // logs it now
+}
+
+template <solver::Game G>
+void Coordinator<G>::StartDueWrites() {
+  // A checkpoint or snapshot that falls due while the previous write runs
+  // waits for it here (the coordinator keeps applying), instead of blocking
+  // the coordinator on that write.
+  if (stopping_ || writer_.busy()) return;
+  const double now = Elapsed();
+  const std::uint64_t iterations = ledger_->iterations();
+  if (checkpoint_due_.Due(now, iterations)) {
+    StartCheckpoint(false);
+  } else if (strategy_entries_ < layout_.num_entries() && snapshot_due_.Due(now, iterations) &&
+             RunSchedule::Reached(config_.checkpoint.snapshot_start, now, iterations)) {
+    StartSnapshot();
+  }
+}
+
+template <solver::Game G>
+void Coordinator<G>::Sleep() {
+  const double wait = std::clamp(config_.logging.metrics_interval_s - (Elapsed() - metrics_->last_t()), 0.0, 0.02);
+  segment_->shared().results.Wait(
+      [&] {
+        for (std::uint32_t w = 0; w < workers_; ++w) {
+          if (segment_->results(w).ReadAvailable() > 0) return true;
+        }
+        return stop_.stop_requested() || stop_.child_changed();
+      },
+      std::chrono::nanoseconds(static_cast<std::int64_t>(wait * 1e9)));
+}
+
+template <solver::Game G>
+void Coordinator<G>::StartCheckpoint(bool final) {
+  coordinator_detail::Log(log_, writer_.Join());  // spare_ is the writer's until then
+  const double start = coordinator_detail::SteadySeconds();
+  CheckpointData data = std::move(spare_);
+  data.config_yaml = ToYaml(config_);
+  data.identity = IdentityKeys(config_);
+  data.abstraction_fingerprint = fingerprint_;
+  ledger_->SaveTo(data);
+  data.discounts_applied = discounts_applied_;
+  data.elapsed_s = Elapsed();
+  tables_.CopyTo(data);
+  const double copy_ms = (coordinator_detail::SteadySeconds() - start) * 1000;
+  checkpoint_due_.Mark(Elapsed(), ledger_->iterations());
+  const std::filesystem::path path = run_.Checkpoint(data.iterations);
+  writer_.Start("checkpoint", [this, data = std::move(data), path, copy_ms, final]() mutable {
+    const double begin = coordinator_detail::SteadySeconds();
+    try {
+      WriteCheckpoint(path, data);
+    } catch (...) {
+      spare_ = std::move(data);
+      throw;
+    }
+    run_.PruneCheckpoints(config_.checkpoint.keep);
+    spare_ = std::move(data);  // the memory goes back for the next checkpoint
+    return fmt::format("{}checkpoint {} written: {:.1f} MiB, tables copied in {:.1f} ms, write {:.0f} ms",
+                       final ? "final " : "", path.string(), std::filesystem::file_size(path) / 1048576.0, copy_ms,
+                       (coordinator_detail::SteadySeconds() - begin) * 1000);
+  });
+}
+
+template <solver::Game G>
+void Coordinator<G>::StartSnapshot() {
+  const std::uint64_t iterations = ledger_->iterations();
+  snapshot_due_.Mark(Elapsed(), iterations);
+  const SnapshotHeader header{iterations, layout_fingerprint_, strategy_entries_,
+                              layout_.num_entries() - strategy_entries_};
+  const std::filesystem::path path = run_.Snapshot(iterations);
+  // Computed on the writer thread while this thread goes on applying
+  // (regrets read with relaxed atomic loads), except in deterministic mode,
+  // where the snapshot must be the table after exactly the batches applied.
+  const bool here = config_.run.deterministic;
+  auto compute = [this](double& ms) {
+    const double begin = coordinator_detail::SteadySeconds();
+    std::vector<float> p = StrategyProbabilities(layout_, tables_.regrets.data(), {}, strategy_entries_);
+    ms = (coordinator_detail::SteadySeconds() - begin) * 1000;
+    return p;
+  };
+  double computed_ms = 0;
+  std::vector<float> probabilities;
+  if (here) probabilities = compute(computed_ms);
+  writer_.Start("snapshot", [header, path, here, compute, computed_ms,
+                             probabilities = std::move(probabilities)]() mutable {
+    if (!here) probabilities = compute(computed_ms);
+    const double begin = coordinator_detail::SteadySeconds();
+    WriteSnapshot(path, header, probabilities);
+    return fmt::format("snapshot {} written: {:.1f} MiB, computed in {:.1f} ms ({}), write {:.0f} ms", path.string(),
+                       std::filesystem::file_size(path) / 1048576.0, computed_ms,
+                       here ? "the coordinator paused" : "in the background",
+                       (coordinator_detail::SteadySeconds() - begin) * 1000);
+  });
+}
+
+template <solver::Game G>
+RunStatus Coordinator<G>::Status() const {
+  RunStatus s;
+  s.t = Elapsed();
+  s.iterations = ledger_->iterations();
+  s.batches = ledger_->totals();
+  s.apply_s = apply_seconds_;
+  s.worker_deaths = worker_deaths_;
+  s.coordinator_binds = segment_->shared().cpu.binds.load(std::memory_order_relaxed);
+  return s;
+}
+
+template <solver::Game G>
+void Coordinator<G>::WriteMetrics(bool final) {
+  RunStatus status = Status();
+  status.exploitability = final ? exploitability_ : new_exploitability_;
+  if (final) status.stop_reason = stop_reason_;
+  std::vector<WorkerStatus> workers;
+  for (std::uint32_t w = 0; w < workers_; ++w) {
+    workers.push_back({pool_->pid(w), &segment_->control(w), kBatchQueueCapacity - segment_->batches(w).WriteAvailable(),
+                       segment_->results(w).ReadAvailable()});
+  }
+  metrics_->Write(status, workers);
+  new_exploitability_.reset();
+  if (follow_ && !follow_refused_logged_ && segment_->shared().cpu.failures.load(std::memory_order_relaxed) > 0) {
+    follow_refused_logged_ = true;
+    log_.Warn("the kernel refused a worker's binding of the coordinator to its CPU (sched_setaffinity); "
+              "run.coordinator_cpu: follow is off for the rest of the run");
+  }
+  const std::string line = ProgressLine(status.iterations, Session(), config_.run.iterations,
+                                        config_.run.time_budget_s, metrics_->iterations_per_s(),
+                                        metrics_->mean_worker_cpu(), exploitability_);
+  if (final) {
+    log_.EndProgress();
+    log_.Info("{}", FinalLine(status.iterations, status.iterations - ledger_->iterations_before_resume(), Session(),
+                              exploitability_));
+  } else if (log_.interactive()) {
+    log_.Progress(line);
+  } else if (status.t - last_plain_progress_ >= 10) {
+    last_plain_progress_ = status.t;
+    log_.Info("{}", line);
+  }
+}
+
+template <solver::Game G>
+int Coordinator<G>::Finish() {
+  pool_->Stop(
+      [&](std::uint32_t w) {
+        BatchDescriptor stop{};
+        stop.flags = kBatchStop;
+        ipc::Producer<BatchQueue>(&segment_->batches(w), nullptr).PushFor(stop, std::chrono::seconds(1));
+      },
+      log_);
+  DrainResults();  // results that arrived while stopping are complete batches
+  // No worker is left to bind the coordinator: what follows may use every CPU.
+  segment_->shared().cpu.follow.store(0);
+  run_cpus_.ApplyToThisThread();
+  evaluation_.Join();
+  exploitability_ = evaluation_.Now(tables_.strategy_sum);
   StartCheckpoint(true);
-  JoinCheckpointWriter();
+  coordinator_detail::Log(log_, writer_.Join());
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
-    const std::string path = RunDir(logdir_).Blueprint().string();
-    const auto blueprint_start = std::chrono::steady_clock::now();
-    const Regret* regrets = static_cast<const Regret*>(regrets_);
-    const std::span<const double> sums(strategy_, strategy_entries_);
-    std::vector<float> probabilities;
-    base::AllocatePopulatedPrivate(probabilities, entries_);
-    const std::span<float> averaged = std::span<float>(probabilities).first(strategy_entries_);
-    const std::span<float> rest = std::span<float>(probabilities).subspan(strategy_entries_);
-    StrategyProbabilities(layout_, regrets, sums, 0, averaged);
-    std::string after = "current strategy after it";
-    // After the averaged streets: the mean of the snapshots, or else the
-    // current strategy (computed only then).
-    int used = 0;
-    if (!rest.empty()) {
-      std::vector<std::string> skipped;
-      used = MeanOfSnapshots(RunDir(logdir_), layout_fingerprint_, strategy_entries_, rest, skipped);
-      for (const std::string& s : skipped) log_.Warn("snapshot skipped: {}", s);
-      if (used > 0) after = fmt::format("the mean of {} current-strategy snapshot(s) after it", used);
-    }
-    if (used == 0) StrategyProbabilities(layout_, regrets, sums, strategy_entries_, rest);
-    Blueprint::Write(path, config_, totals_.iterations, game_.buckets().fingerprint(), probabilities);
-    log_.Info("blueprint {} written in {:.1f} s: {}", path,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - blueprint_start).count(),
-              strategy_entries_ == entries_ ? "average strategy" : "preflop average strategy, " + after);
+    WriteNlheBlueprint({config_, layout_, tables_.regrets, tables_.strategy_sum, layout_fingerprint_,
+                        ledger_->iterations(), game_.buckets().fingerprint()},
+                       run_, log_);
   }
-  WriteMetrics(true, last_exploitability_);
+  WriteMetrics(true);
   log_.EndProgress();
-  Summary();
-  return writer_failed_ || failed_ ? 1 : 0;
+  const BatchLedger::Totals& t = ledger_->totals();
+  log_.Info("batches: {} issued, {} lost to worker deaths, {} issued again, {} applied, {} duplicate results{}",
+            t.issued, t.lost, t.reissued, t.applied, t.duplicates,
+            ledger_->ExactlyOnce() ? "; every batch applied exactly once" : "");
+  log_.Info("done: {} iterations in {} ({}); logs in {}", ledger_->iterations(), FormatClock(Session()), stop_reason_,
+            run_.root().string());
+  return writer_.failed() || failed_ ? 1 : 0;
+}
+
+template <solver::Game G>
+double Coordinator<G>::Elapsed() const {
+  return coordinator_detail::SteadySeconds() - start_time_ + elapsed_before_;
 }
 
 }  // namespace bp::trainer

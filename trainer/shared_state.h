@@ -1,14 +1,16 @@
 // The trainer's shared-memory state: what the coordinator and its workers
 // share, and the 64-byte descriptors they exchange.
 //
-// Regions of the segment (see ipc/segment.h for the header):
+// Regions of the segment (ipc/segment.h has its header; trainer/run_segment.h
+// plans and creates it):
 //   "coordinator"  CoordinatorShared: the wake-up every worker notifies, and
 //                  where the coordinator is bound (ipc/wake_affinity.h)
 //   "control"      ControlBlock[workers]
-//   "tasks"        TaskQueue[workers]     coordinator -> worker
+//   "batches"      BatchQueue[workers]    coordinator -> worker
 //   "results"      ResultQueue[workers]   worker -> coordinator
 //   "slabs"        SlabPool: per worker, slabs of batch deltas
-//   "regrets"      double[entries]   written only by the coordinator
+//   "regrets"      R[entries], R the game's regret type (solver::RegretOf:
+//                  double, or int32 for nlhe); written only by the coordinator
 //   "strategy"     double[strategy entries]  written only by the coordinator
 //                  (a prefix of the entries when only the preflop is averaged)
 // Workers read "regrets" racily with relaxed atomic loads (parallel MCCFR).
@@ -26,20 +28,20 @@
 namespace bp::trainer {
 
 // A batch of iterations for one worker.
-struct alignas(64) TaskDescriptor {
+struct alignas(64) BatchDescriptor {
   std::uint64_t batch_id;
   std::uint64_t first_iteration;
   std::uint64_t count;  // iterations
   std::uint64_t seed;   // the batch's RNG seed
-  std::uint32_t flags;  // kTaskStop: exit after the tasks before this one; kTaskPrune, kTaskAverage
+  std::uint32_t flags;  // kBatchStop: exit after the batches before this one; kBatchPrune, kBatchAverage
   std::uint8_t reserved[28];
 };
-inline constexpr std::uint32_t kTaskStop = 1;
-inline constexpr std::uint32_t kTaskPrune = 2;    // negative-regret pruning on (solver.prune_start reached)
-inline constexpr std::uint32_t kTaskAverage = 4;  // strategy-sum updates on (solver.average_start reached)
+inline constexpr std::uint32_t kBatchStop = 1;
+inline constexpr std::uint32_t kBatchPrune = 2;    // negative-regret pruning on (solver.prune_start reached)
+inline constexpr std::uint32_t kBatchAverage = 4;  // strategy-sum updates on (solver.average_start reached)
 
 // A finished batch: its deltas are in `slab`.
-struct alignas(64) ResultDescriptor {
+struct alignas(64) BatchResult {
   std::uint64_t batch_id;
   std::uint64_t bytes;    // of deltas in the slab (solver/table_access.h wire format)
   std::uint64_t count;    // iterations done
@@ -48,17 +50,26 @@ struct alignas(64) ResultDescriptor {
   std::uint32_t worker;
   std::uint8_t reserved[24];
 };
-static_assert(sizeof(TaskDescriptor) == 64 && std::is_trivially_copyable_v<TaskDescriptor>);
-static_assert(sizeof(ResultDescriptor) == 64 && std::is_trivially_copyable_v<ResultDescriptor>);
+static_assert(sizeof(BatchDescriptor) == 64 && std::is_trivially_copyable_v<BatchDescriptor>);
+static_assert(sizeof(BatchResult) == 64 && std::is_trivially_copyable_v<BatchResult>);
 
-inline constexpr std::size_t kTaskQueueCapacity = 16;
+inline constexpr std::size_t kBatchQueueCapacity = 16;
 inline constexpr std::size_t kResultQueueCapacity = ipc::kMaxSlabsPerOwner;  // never fuller than the slabs
-using TaskQueue = ipc::SpscQueue<TaskDescriptor, kTaskQueueCapacity>;
-using ResultQueue = ipc::SpscQueue<ResultDescriptor, kResultQueueCapacity>;
+using BatchQueue = ipc::SpscQueue<BatchDescriptor, kBatchQueueCapacity>;
+using ResultQueue = ipc::SpscQueue<BatchResult, kResultQueueCapacity>;
 
 struct CoordinatorShared {
   ipc::WakeEvent results;  // notified on every result push
   ipc::WakeAffinity cpu;   // run.coordinator_cpu: follow
+};
+
+// How a worker process ends (its exit status), explained in the
+// coordinator's log (trainer/worker_pool.h, DescribeWorkerEnd).
+enum class WorkerExit : int {
+  kStopped = 0,       // told to stop (kBatchStop)
+  kOrphaned = 3,      // its coordinator is gone
+  kSlabOverflow = 4,  // a batch's deltas did not fit its slab: a bug (solver/delta_bound.h)
+  kFailed = 5,        // an exception in the worker (its message is on standard error)
 };
 
 // The seed of a batch: a mix of the run seed and the batch id, so that a

@@ -11,28 +11,20 @@
 #include "trainer/run_log.h"
 #include "trainer/run_dir.h"
 #include "trainer/run_lock.h"
+#include "trainer/stop_token.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
 
 namespace {
 
-void OnStopSignal(int) { g_stop_signal = 1; }
-void OnChildSignal(int) { g_child_signal = 1; }
+// What the handlers set: the only globals of the trainer, as a signal
+// handler can write nothing else (StopToken reads them).
+volatile std::sig_atomic_t g_stop_requested = 0;
+volatile std::sig_atomic_t g_child_changed = 0;
 
-void InstallSignalHandlers() {
-  struct sigaction sa{};
-  sa.sa_handler = OnStopSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a sleeping coordinator wakes up
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  struct sigaction child{};
-  child.sa_handler = OnChildSignal;
-  sigemptyset(&child.sa_mask);
-  child.sa_flags = SA_NOCLDSTOP;
-  ::sigaction(SIGCHLD, &child, nullptr);
-}
+void OnStopSignal(int) { g_stop_requested = 1; }
+void OnChildSignal(int) { g_child_changed = 1; }
 
 // The checkpoint to resume from: the file itself, or the newest valid one
 // of LOGDIR/checkpoints (corrupt ones are reported and skipped).
@@ -58,7 +50,7 @@ std::pair<CheckpointData, std::filesystem::path> FindCheckpoint(const std::files
 }
 
 template <class G>
-int RunGame(const G& game, const Config& config, std::optional<CheckpointData> resume, RunLog& log) {
+int RunGame(const G& game, const Config& config, std::optional<CheckpointData> resume, StopToken stop, RunLog& log) {
   if (resume) {
     const std::string now = AbstractionFingerprint(std::string(NameOf(config.game.name)), solver::TableLayout(game));
     if (now != resume->abstraction_fingerprint) {
@@ -66,11 +58,26 @@ int RunGame(const G& game, const Config& config, std::optional<CheckpointData> r
                         ", this build's is " + now);
     }
   }
-  Coordinator<G> coordinator(game, config, std::move(resume), log);
+  Coordinator<G> coordinator(game, config, std::move(resume), stop, log);
   return coordinator.Run();
 }
 
 }  // namespace
+
+StopToken InstallSignalHandlers() {
+  struct sigaction sa{};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a sleeping coordinator wakes up
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  struct sigaction child{};
+  child.sa_handler = OnChildSignal;
+  sigemptyset(&child.sa_mask);
+  child.sa_flags = SA_NOCLDSTOP;
+  ::sigaction(SIGCHLD, &child, nullptr);
+  return StopToken(&g_stop_requested, &g_child_changed);
+}
 
 abstraction::PreflopEquity LoadOrBuildPreflopEquity(const std::string& path, RunLog& log) {
   if (std::filesystem::exists(path)) return abstraction::PreflopEquity::Load(path);
@@ -142,7 +149,7 @@ int Train(const TrainOptions& options) {
                       (config.logging.progress == ProgressStyle::kAuto && ::isatty(STDERR_FILENO)));
   if (resume) log.Info("resuming from {}", resumed_path.string());
   log.Info("config {}, logs in {}", config.source, config.logging.logdir);
-  InstallSignalHandlers();
+  const StopToken stop = InstallSignalHandlers();
   std::optional<abstraction::PreflopEquity> equity;
   if (config.game.name == GameName::kNlhePreflop) {
     equity.emplace(LoadOrBuildPreflopEquity(config.abstraction.preflop_equity, log));
@@ -155,7 +162,7 @@ int Train(const TrainOptions& options) {
     if constexpr (std::is_same_v<std::decay_t<decltype(game)>, abstraction::NlheGame>) {
       log.Info("betting tree: {} nodes", game.NumNodes());
     }
-    return RunGame(game, config, std::move(resume), log);
+    return RunGame(game, config, std::move(resume), stop, log);
   });
 }
 

@@ -3,13 +3,14 @@
 // it is single-threaded and lives until told to stop or until the coordinator
 // dies (PR_SET_PDEATHSIG).
 //
-// Loop: pop a task (sleeping on the task queue's wake-up when empty); run its
+// Loop: pop a batch (sleeping on the batch queue's wake-up when empty); run its
 // iterations with external sampling against the shared regret table (relaxed
 // racy reads), accumulating this batch's deltas privately (DeltaAccess); take
 // a free slab, write the deltas into it, push a result descriptor with a timed
 // put. The result queue holds as many descriptors as the worker has slabs, so
 // the put only waits if the coordinator is gone; every wait and timeout is
 // counted in the control block, and a timed-out put is retried, never dropped.
+// Its exit status says why it ended (WorkerExit, trainer/shared_state.h).
 #pragma once
 
 #include <sched.h>
@@ -19,6 +20,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 
 #include "base/memory.h"
 #include "ipc/control_block.h"
@@ -40,11 +43,10 @@ struct WorkerContext {
   ipc::CpuMask allowed;  // the CPUs the run started with (the coordinator's own mask may be bound to one)
   std::chrono::nanoseconds put_timeout;
   ipc::ControlBlock* control;
-  TaskQueue* tasks;
+  BatchQueue* batches;
   ResultQueue* results;
   CoordinatorShared* coordinator_shared;
   std::byte* slab_region;
-  const void* regrets;  // solver::RegretOf<G>[entries]
   std::uint64_t strategy_entries;  // the strategy-sum prefix
   solver::SamplingOptions options;
 };
@@ -55,11 +57,30 @@ inline std::uint64_t MonotonicNs() {
           .count());
 }
 
-// Runs in the forked child; never returns.
+[[noreturn]] inline void WorkerExitWith(WorkerExit code) { ::_exit(static_cast<int>(code)); }
+
 template <solver::Game G>
-[[noreturn]] void WorkerMain(const G& game, const solver::TableLayout& layout, const WorkerContext& ctx) {
+void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerContext& ctx,
+                const solver::RegretOf<G>* regrets);
+
+// Runs in the forked child; never returns. `regrets`: the shared table.
+template <solver::Game G>
+[[noreturn]] void WorkerMain(const G& game, const solver::TableLayout& layout, const WorkerContext& ctx,
+                             const solver::RegretOf<G>* regrets) {
+  try {
+    WorkerLoop(game, layout, ctx, regrets);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "worker %u failed: %s\n", ctx.index, e.what());
+    WorkerExitWith(WorkerExit::kFailed);
+  }
+  WorkerExitWith(WorkerExit::kStopped);
+}
+
+template <solver::Game G>
+void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerContext& ctx,
+                const solver::RegretOf<G>* regrets) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != ctx.coordinator) ::_exit(3);  // the coordinator died before prctl
+  if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);  // it died before prctl
   ::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the coordinator decides
   ::signal(SIGTERM, SIG_DFL);
   if (ctx.pin_cpu >= 0) {
@@ -72,58 +93,56 @@ template <solver::Game G>
   }
   // Map the whole regret table now (one call; its pages exist already): no
   // page fault at the first read of each page during the run.
-  base::PopulatePages(const_cast<void*>(ctx.regrets), layout.num_entries() * sizeof(solver::RegretOf<G>),
-                     /*for_write=*/false);
+  base::PopulatePages(const_cast<solver::RegretOf<G>*>(regrets), layout.num_entries() * sizeof(solver::RegretOf<G>),
+                      /*for_write=*/false);
   ipc::ControlBlock& control = *ctx.control;
   control.pid.store(::getpid());
   control.state.store(ipc::WorkerState::kIdle);
 
   ipc::SlabPool pool = ipc::SlabPool::Open(ctx.slab_region);
   const std::uint64_t slab_capacity = pool.slab_bytes();
-  ipc::Consumer<TaskQueue> tasks(ctx.tasks);
+  ipc::Consumer<BatchQueue> batches(ctx.batches);
   ipc::Producer<ResultQueue> results(ctx.results, &control.put, &ctx.coordinator_shared->results);
   using Access = solver::BasicDeltaAccess<solver::RegretOf<G>>;
   solver::ExternalSampling<G, Access> solver(
       game, layout,
-      Access(static_cast<const solver::RegretOf<G>*>(ctx.regrets), layout.num_entries(), ctx.strategy_entries), 0,
-      ctx.options);
+      Access(regrets, layout.num_entries(), ctx.strategy_entries), 0, ctx.options);
 
   for (;;) {
     control.heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
-    TaskDescriptor task{};
-    if (!tasks.PopFor(task, std::chrono::milliseconds(200))) {
-      if (::getppid() != ctx.coordinator) ::_exit(3);
+    BatchDescriptor batch{};
+    if (!batches.PopFor(batch, std::chrono::milliseconds(200))) {
+      if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);
       continue;
     }
-    if (task.flags & kTaskStop) break;
+    if (batch.flags & kBatchStop) break;
     control.state.store(ipc::WorkerState::kBusy, std::memory_order_relaxed);
     const std::uint64_t start = MonotonicNs();
-    solver.rng().Seed(task.seed);
-    solver.Seek(task.first_iteration);
-    solver.SetPhase((task.flags & kTaskPrune) != 0, (task.flags & kTaskAverage) != 0);
-    solver.Iterate(task.count);
+    solver.rng().Seed(batch.seed);
+    solver.Seek(batch.first_iteration);
+    solver.SetPhase((batch.flags & kBatchPrune) != 0, (batch.flags & kBatchAverage) != 0);
+    solver.Iterate(batch.count);
     std::optional<std::uint32_t> slab;
     while (!(slab = pool.AcquireFor(ctx.index, std::chrono::milliseconds(200)))) {
-      if (::getppid() != ctx.coordinator) ::_exit(3);
+      if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);
     }
     // A slab holds the smaller of two upper bounds, a whole table's deltas
     // and a batch's worst case (solver/delta_bound.h): never exceeded.
-    if (solver.access().EmitBytes() > slab_capacity) ::_exit(4);
+    if (solver.access().EmitBytes() > slab_capacity) WorkerExitWith(WorkerExit::kSlabOverflow);
     const std::uint64_t bytes = solver.access().EmitAndClear(pool.Data(*slab));
     const std::uint64_t busy = MonotonicNs() - start;
-    ResultDescriptor result{task.batch_id, bytes, task.count, busy, *slab, ctx.index, {}};
+    BatchResult result{batch.batch_id, bytes, batch.count, busy, *slab, ctx.index, {}};
     // The push below wakes the coordinator if it sleeps: make that wake-up local.
     if (ctx.coordinator_shared->results.waiters() != 0) ipc::BindHere(ctx.coordinator_shared->cpu, ctx.coordinator);
     while (!results.PushFor(result, ctx.put_timeout)) {
-      if (::getppid() != ctx.coordinator) ::_exit(3);
+      if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);
     }
     control.batches_done.fetch_add(1, std::memory_order_relaxed);
-    control.iterations_done.fetch_add(task.count, std::memory_order_relaxed);
+    control.iterations_done.fetch_add(batch.count, std::memory_order_relaxed);
     control.busy_ns.fetch_add(busy, std::memory_order_relaxed);
     control.state.store(ipc::WorkerState::kIdle, std::memory_order_relaxed);
   }
   control.state.store(ipc::WorkerState::kExited);
-  ::_exit(0);
 }
 
 }  // namespace bp::trainer

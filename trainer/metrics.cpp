@@ -1,0 +1,140 @@
+#include "trainer/metrics.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "trainer/proc_stats.h"
+
+namespace bp::trainer {
+
+MetricsWriter::MetricsWriter(const std::filesystem::path& path, std::uint32_t workers, double t,
+                             std::uint64_t iterations)
+    : path_(path),
+      file_(std::fopen(path.c_str(), "a")),
+      last_t_(t),
+      last_iterations_(iterations),
+      last_coordinator_cpu_(ProcessCpuSeconds(::getpid())),
+      last_worker_cpu_(workers, 0),
+      sampled_pid_(workers, 0) {
+  if (file_ == nullptr) throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+}
+
+MetricsWriter::~MetricsWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void MetricsWriter::WorkerStarted(std::uint32_t w, pid_t pid) {
+  sampled_pid_[w] = pid;
+  last_worker_cpu_[w] = 0;
+}
+
+void MetricsWriter::Write(const RunStatus& run, std::span<const WorkerStatus> workers) {
+  namespace k = metrics;
+  const double dt = std::max(1e-9, run.t - last_t_);
+  iterations_per_s_ = static_cast<double>(run.iterations - last_iterations_) / dt;
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<std::size_t> depths, result_depths;
+  double cpu_sum = 0;
+  for (std::uint32_t w = 0; w < workers.size(); ++w) {
+    const WorkerStatus& s = workers[w];
+    const pid_t pid = s.control->pid.load();
+    const double cpu = s.pid > 0 ? ProcessCpuSeconds(pid) : -1;
+    double pct = 0;
+    if (cpu >= 0 && sampled_pid_[w] == pid) pct = 100.0 * (cpu - last_worker_cpu_[w]) / dt;
+    sampled_pid_[w] = pid;
+    last_worker_cpu_[w] = std::max(cpu, 0.0);
+    cpu_sum += pct;
+    const ipc::ControlBlock& c = *s.control;
+    rows.push_back({{k::kIndex, w},
+                    {k::kPid, pid},
+                    {k::kCpuPct, pct},
+                    {k::kWorkerIterations, c.iterations_done.load()},
+                    {k::kWorkerBatches, c.batches_done.load()},
+                    {k::kPutWaits, c.put.put_waits.load()},
+                    {k::kPutTimeouts, c.put.put_timeouts.load()},
+                    {k::kAnonRssBytes, s.pid > 0 ? AnonResidentBytes(pid) : 0}});
+    depths.push_back(s.queue_depth);
+    result_depths.push_back(s.result_depth);
+  }
+  mean_worker_cpu_ = workers.empty() ? 0 : cpu_sum / static_cast<double>(workers.size());
+  const double coordinator_cpu = ProcessCpuSeconds(::getpid());
+  nlohmann::json line = {{k::kTime, run.t},
+                         {k::kIterations, run.iterations},
+                         {k::kIterationsPerS, iterations_per_s_},
+                         {k::kBatchesIssued, run.batches.issued},
+                         {k::kBatchesReissued, run.batches.reissued},
+                         {k::kBatchesLost, run.batches.lost},
+                         {k::kBatchesApplied, run.batches.applied},
+                         {k::kWorkers, rows},
+                         {k::kCoordinatorCpuPct, 100.0 * (coordinator_cpu - last_coordinator_cpu_) / dt},
+                         {k::kQueueDepths, depths},
+                         {k::kResultDepths, result_depths},
+                         {k::kApplySeconds, run.apply_s},
+                         {k::kRssBytes, ResidentBytes()},
+                         {k::kWorkerDeaths, run.worker_deaths},
+                         {k::kCoordinatorBinds, run.coordinator_binds}};
+  if (run.exploitability) line[k::kExploitability] = *run.exploitability;
+  if (run.stop_reason) {
+    line[k::kFinal] = true;
+    line[k::kBatchesDuplicate] = run.batches.duplicates;
+    line[k::kStopReason] = *run.stop_reason;
+  }
+  if (std::fprintf(file_, "%s\n", line.dump().c_str()) < 0 || std::fflush(file_) != 0) {
+    throw std::runtime_error(fmt::format("cannot write {}: {}", path_.string(), std::strerror(errno)));
+  }
+  last_coordinator_cpu_ = coordinator_cpu;
+  last_t_ = run.t;
+  last_iterations_ = run.iterations;
+}
+
+std::string FormatClock(double s) {
+  const auto total = static_cast<long>(s);
+  if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
+  return fmt::format("{}:{:02}", total / 60, total % 60);
+}
+
+std::string FormatCount(double v) {
+  if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
+  if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+
+std::string ProgressLine(std::uint64_t iterations, double session_s, std::uint64_t iteration_target,
+                         double time_budget_s, double iterations_per_s, double mean_worker_cpu,
+                         std::optional<double> exploitability) {
+  double fraction = -1;
+  if (iteration_target > 0) fraction = static_cast<double>(iterations) / static_cast<double>(iteration_target);
+  if (time_budget_s > 0) fraction = std::max(fraction, session_s / time_budget_s);
+  std::string bar;
+  std::string eta = "--";
+  if (fraction >= 0) {
+    fraction = std::min(fraction, 1.0);
+    const int filled = static_cast<int>(fraction * 20);
+    bar = fmt::format("[{}{}] {:3.0f}% ", std::string(static_cast<std::size_t>(filled), '#'),
+                      std::string(static_cast<std::size_t>(20 - filled), '-'), fraction * 100);
+    if (fraction > 0) eta = FormatClock(session_s / fraction - session_s);
+  }
+  std::string line = fmt::format("{}{} it  {} it/s  elapsed {}  eta {}  worker cpu {:.0f}%", bar,
+                                 FormatCount(static_cast<double>(iterations)), FormatCount(iterations_per_s),
+                                 FormatClock(session_s), eta, mean_worker_cpu);
+  if (exploitability) line += fmt::format("  exploitability {:.5f}", *exploitability);
+  return line;
+}
+
+std::string FinalLine(std::uint64_t iterations, std::uint64_t iterations_this_session, double session_s,
+                      std::optional<double> exploitability) {
+  std::string line = fmt::format("{} it in {}, {} it/s on average", FormatCount(static_cast<double>(iterations)),
+                                 FormatClock(session_s),
+                                 FormatCount(static_cast<double>(iterations_this_session) / std::max(session_s, 1e-9)));
+  if (exploitability) line += fmt::format(", exploitability {:.5f}", *exploitability);
+  return line;
+}
+
+}  // namespace bp::trainer
