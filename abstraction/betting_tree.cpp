@@ -18,8 +18,6 @@ std::string Bytes(double b) {
   return fmt::format("{:.1f} {}", b, units[u]);
 }
 
-constexpr std::array<const char*, 4> kStreetNames = {"preflop", "flop", "turn", "river"};
-
 }  // namespace
 
 std::string ActionName(const AbstractAction& action) {
@@ -180,7 +178,8 @@ std::array<std::int32_t, kMaxPlayers> BettingTree::Payoffs(std::uint32_t node,
   return SettleHand(table_.players, table_.button, committed, terminal_folded_[nodes_[node].first_child], ranks);
 }
 
-std::string BettingTree::FormatSummary(const std::array<std::uint64_t, 4>& buckets) const {
+std::string BettingTree::FormatSummary(const std::array<std::uint64_t, kNumStreets>& buckets, std::size_t regret_bytes,
+                                       std::string_view regret_type) const {
   const BettingTreeSummary& s = summary_;
   std::string out = fmt::format("betting tree: {} nodes ({} decision, {} fold terminals, {} showdowns), at most {} actions\n",
                                 s.total_nodes,
@@ -188,17 +187,18 @@ std::string BettingTree::FormatSummary(const std::array<std::uint64_t, 4>& bucke
                                 s.fold_terminals, s.showdown_terminals, s.max_actions);
   out += fmt::format("{:<8} {:>14} {:>14} {:>9} {:>18}\n", "street", "decision nodes", "actions", "buckets",
                      "infoset-actions");
-  for (int street = 0; street < 4; ++street) {
-    out += fmt::format("{:<8} {:>14} {:>14} {:>9} {:>18}\n", kStreetNames[static_cast<std::size_t>(street)],
+  for (int street = 0; street < static_cast<int>(kNumStreets); ++street) {
+    out += fmt::format("{:<8} {:>14} {:>14} {:>9} {:>18}\n", StreetName(street),
                        s.decision_nodes[static_cast<std::size_t>(street)], s.actions[static_cast<std::size_t>(street)],
                        buckets[static_cast<std::size_t>(street)],
                        s.actions[static_cast<std::size_t>(street)] * buckets[static_cast<std::size_t>(street)]);
   }
   const std::uint64_t all = s.InfosetActions(buckets);
   const std::uint64_t preflop = s.actions[0] * buckets[0];
-  out += fmt::format("{} infoset-actions: int32 regrets {}; float strategy sums {} on the preflop, {} on every street\n",
-                     all, Bytes(4.0 * static_cast<double>(all)), Bytes(4.0 * static_cast<double>(preflop)),
-                     Bytes(4.0 * static_cast<double>(all)));
+  const double regret = static_cast<double>(regret_bytes), sum = sizeof(double);
+  out += fmt::format("{} infoset-actions: {} regrets {}; double strategy sums {} on the preflop, {} on every street\n",
+                     all, regret_type, Bytes(regret * static_cast<double>(all)), Bytes(sum * static_cast<double>(preflop)),
+                     Bytes(sum * static_cast<double>(all)));
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "abstraction/betting_abstraction.h"
@@ -70,11 +71,7 @@ class BettingTree {
   int StreetOf(std::uint32_t node) const { return nodes_[node].street; }
   int NumActions(std::uint32_t node) const { return nodes_[node].num_actions; }
   std::uint32_t Child(std::uint32_t node, int action) const { return nodes_[node].first_child + static_cast<std::uint32_t>(action); }
-  // The action that led to `node` (not for the root).
-  const AbstractAction& ActionInto(std::uint32_t node) const { return incoming_[node]; }
   const AbstractAction& Action(std::uint32_t node, int action) const { return incoming_[Child(node, action)]; }
-  // The node's parent (the root's is the root).
-  std::uint32_t Parent(std::uint32_t node) const { return parent_[node]; }
   // The actions from the root to `node`: "c-k/k-r300-c/..." ('-' between
   // actions, '/' where a street ends); "" at the root.
   std::string History(std::uint32_t node) const;
@@ -90,9 +87,11 @@ class BettingTree {
 
   const BettingTreeSummary& summary() const { return summary_; }
   // A few lines: nodes per street, terminals, infoset-actions and the
-  // memory for int32 regrets (and float strategy sums on the preflop or on
-  // every street) with buckets[street] buckets per street.
-  std::string FormatSummary(const std::array<std::uint64_t, 4>& buckets) const;
+  // memory of the regrets (regret_bytes each: 4 for nlhe's int32) and of the
+  // strategy sums (doubles) on the preflop or on every street, with
+  // buckets[street] buckets per street.
+  std::string FormatSummary(const std::array<std::uint64_t, kNumStreets>& buckets, std::size_t regret_bytes = 4,
+                            std::string_view regret_type = "int32") const;
 
   // The abstract actions at `state` (a state at a node of this tree) under
   // the abstraction; what the tree builder uses.
@@ -112,7 +111,7 @@ class BettingTree {
   TableConfig table_;
   std::vector<Node> nodes_;
   std::vector<AbstractAction> incoming_;
-  std::vector<std::uint32_t> parent_;
+  std::vector<std::uint32_t> parent_;  // the root's is the root (History walks up)
   // Per terminal: table_.players contributions, then the folded mask.
   std::vector<std::int32_t> terminal_committed_;
   std::vector<std::uint8_t> terminal_folded_;

@@ -88,7 +88,6 @@ class NlheState {
   std::int32_t pot() const;
   bool folded(int p) const { return folded_ >> p & 1; }
   std::uint8_t folded_mask() const { return folded_; }
-  const std::array<std::int32_t, kMaxPlayers>& committed_all() const { return committed_; }
   bool all_in(int p) const { return all_in_ >> p & 1; }
 
   // Net chips won or lost by each player at a terminal state, given the

@@ -35,6 +35,8 @@
 #include "trainer/config.h"
 #include "trainer/game_registry.h"
 #include "trainer/median.h"
+#include "trainer/metrics.h"
+#include "trainer/run_dir.h"
 
 namespace fs = std::filesystem;
 using namespace bp;
@@ -107,26 +109,26 @@ Row Measure(const std::string& name, const std::string& config_path, int workers
   ::waitpid(pid, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error(fmt::format("train_blueprint failed on {} with {} workers (see {})", config_path, workers,
-                                         (dir / "train.log").string()));
+                                         bp::trainer::RunDir(dir).Log().string()));
   }
   Row r{name, workers};
   std::vector<double> rates, cpu, anon;
-  std::ifstream in(dir / "metrics.jsonl");
+  std::ifstream in(bp::trainer::RunDir(dir).Metrics());
   for (std::string line; std::getline(in, line);) {
     const auto row = nlohmann::json::parse(line);
-    if (row.value("final", false) || row["t"].get<double>() <= 3) continue;
-    rates.push_back(row["iterations_per_s"].get<double>());
+    if (row.value(bp::trainer::metrics::kFinal, false) || row[bp::trainer::metrics::kTime].get<double>() <= 3) continue;
+    rates.push_back(row[bp::trainer::metrics::kIterationsPerS].get<double>());
     double held = 0;
-    for (const auto& wk : row["workers"]) {
-      cpu.push_back(wk["cpu_pct"].get<double>());
-      held += wk.value("anon_rss_bytes", 0.0);
+    for (const auto& wk : row[bp::trainer::metrics::kWorkers]) {
+      cpu.push_back(wk[bp::trainer::metrics::kCpuPct].get<double>());
+      held += wk.value(bp::trainer::metrics::kAnonRssBytes, 0.0);
     }
     anon.push_back(held);
   }
   r.iterations_per_s = Median(rates);
   r.nodes_per_s = r.iterations_per_s * nodes_per_iteration;
   r.median_worker_cpu = Median(cpu);
-  std::ifstream log(dir / "train.log");
+  std::ifstream log(bp::trainer::RunDir(dir).Log());
   const std::regex segment(R"(shared segment \S+: ([0-9.]+) MiB)");
   for (std::string line; std::getline(log, line);) {
     std::smatch m;

@@ -32,6 +32,8 @@
 #include "ipc/segment.h"
 #include "trainer/checkpoint.h"
 #include "trainer/median.h"
+#include "trainer/metrics.h"
+#include "trainer/run_dir.h"
 #include "trainer/proc_stats.h"
 
 namespace fs = std::filesystem;
@@ -71,30 +73,30 @@ Result Measure(int workers, const std::string& coordinator_cpu, double seconds, 
   r.coordinator_cpu = coordinator_cpu;
   std::vector<double> rates, batch_rates, coordinator;
   std::vector<std::vector<double>> cpu(static_cast<std::size_t>(workers));
-  std::ifstream in(dir / "metrics.jsonl");
+  std::ifstream in(bp::trainer::RunDir(dir).Metrics());
   nlohmann::json last, previous;
   for (std::string line; std::getline(in, line);) {
     const auto row = nlohmann::json::parse(line);
-    if (row.value("final", false)) continue;
+    if (row.value(bp::trainer::metrics::kFinal, false)) continue;
     previous = last;
     last = row;
-    if (row["t"].get<double>() <= 3) continue;
-    rates.push_back(row["iterations_per_s"].get<double>());
-    if (!previous.is_null() && row["t"].get<double>() > previous["t"].get<double>()) {
-      batch_rates.push_back((row["batches_applied"].get<double>() - previous["batches_applied"].get<double>()) /
-                            (row["t"].get<double>() - previous["t"].get<double>()));
+    if (row[bp::trainer::metrics::kTime].get<double>() <= 3) continue;
+    rates.push_back(row[bp::trainer::metrics::kIterationsPerS].get<double>());
+    if (!previous.is_null() && row[bp::trainer::metrics::kTime].get<double>() > previous[bp::trainer::metrics::kTime].get<double>()) {
+      batch_rates.push_back((row[bp::trainer::metrics::kBatchesApplied].get<double>() - previous[bp::trainer::metrics::kBatchesApplied].get<double>()) /
+                            (row[bp::trainer::metrics::kTime].get<double>() - previous[bp::trainer::metrics::kTime].get<double>()));
     }
-    for (std::size_t w = 0; w < cpu.size() && w < row["workers"].size(); ++w) {
-      cpu[w].push_back(row["workers"][w]["cpu_pct"].get<double>());
+    for (std::size_t w = 0; w < cpu.size() && w < row[bp::trainer::metrics::kWorkers].size(); ++w) {
+      cpu[w].push_back(row[bp::trainer::metrics::kWorkers][w][bp::trainer::metrics::kCpuPct].get<double>());
     }
-    coordinator.push_back(row["coordinator_cpu_pct"].get<double>());
+    coordinator.push_back(row[bp::trainer::metrics::kCoordinatorCpuPct].get<double>());
   }
   r.iterations_per_s = Median(rates);
   r.lowest_worker_cpu = 100;
   for (const auto& c : cpu) r.lowest_worker_cpu = std::min(r.lowest_worker_cpu, Median(c));
   r.coordinator_cpu_pct = Median(coordinator);
-  if (!last.is_null() && last["batches_applied"].get<double>() > 0) {
-    r.apply_s_per_batch = last["apply_s"].get<double>() / last["batches_applied"].get<double>();
+  if (!last.is_null() && last[bp::trainer::metrics::kBatchesApplied].get<double>() > 0) {
+    r.apply_s_per_batch = last[bp::trainer::metrics::kApplySeconds].get<double>() / last[bp::trainer::metrics::kBatchesApplied].get<double>();
   }
   if (!batch_rates.empty()) r.batches_per_s_per_worker = Median(batch_rates) / workers;
   fs::remove_all(dir);

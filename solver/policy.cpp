@@ -25,8 +25,4 @@ TabularPolicy TabularPolicy::Average(const TableLayout& layout, std::span<const 
   });
 }
 
-TabularPolicy TabularPolicy::Current(const TableLayout& layout, std::span<const double> regrets) {
-  return FromBlocks(layout, [&](std::uint64_t e, int n, double* out) { RegretMatching(regrets.data() + e, n, out); });
-}
-
 }  // namespace bp::solver

@@ -1,8 +1,7 @@
 // TabularPolicy: action probabilities for every information set, in the same
 // layout as the tables (see TableLayout). Built from strategy sums (the
-// average strategy, which converges to equilibrium) or from regrets (the
-// current strategy). Owns its probabilities; holds a pointer to the layout,
-// which must outlive it.
+// average strategy, which converges to equilibrium), or uniform. Owns its
+// probabilities; holds a pointer to the layout, which must outlive it.
 #pragma once
 
 #include <span>
@@ -18,7 +17,6 @@ class TabularPolicy {
  public:
   static TabularPolicy Uniform(const TableLayout& layout);
   static TabularPolicy Average(const TableLayout& layout, std::span<const double> strategy_sum);
-  static TabularPolicy Current(const TableLayout& layout, std::span<const double> regrets);
 
   // Probabilities of the actions at infoset (node, bucket).
   std::span<const double> At(NodeId node, std::uint32_t bucket) const {

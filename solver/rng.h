@@ -6,7 +6,8 @@
 // draw from it without depending on this header's type.
 //
 // Thread-safety: none; one Rng per traversal loop. The state is four words,
-// trivially copyable, so it can be saved in a checkpoint and restored exactly.
+// trivially copyable. The trainer never saves it: every batch seeds its own
+// from (run seed, batch id) (trainer/shared_state.h, BatchSeed).
 #pragma once
 
 #include <array>

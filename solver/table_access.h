@@ -71,7 +71,6 @@ struct DeltaPair {
   float strategy;
 };
 static_assert(sizeof(DeltaPair) == 8);
-inline constexpr std::uint64_t kMaxDeltaEntry = (std::uint64_t{1} << 56) - 1;
 
 // Bytes needed to emit every entry of a table with these counts.
 inline std::uint64_t MaxDeltaBytes(std::uint64_t infosets, std::uint64_t entries) {

@@ -1,5 +1,7 @@
 #include "trainer/bucket_config.h"
 
+#include "abstraction/street.h"
+
 #include <fmt/core.h>
 
 #include "trainer/config.h"
@@ -10,10 +12,8 @@ namespace {
 const YamlSchema<BucketConfig>& Schema() {
   static const YamlSchema<BucketConfig> schema([] {
     std::vector<Field<BucketConfig>> f;
-    constexpr std::array<const char*, 4> kStreets = {"preflop", "flop", "turn", "river"};
-    for (int s = 0; s < 4; ++s) {
-      const auto i = static_cast<std::size_t>(s);
-      f.push_back({std::string("buckets.") + kStreets[i],
+    for (std::size_t i = 0; i < abstraction::kNumStreets; ++i) {
+      f.push_back({std::string("buckets.") + abstraction::StreetName(static_cast<int>(i)),
                    [i](const std::string& v, BucketConfig& c) {
                      c.buckets[i] = static_cast<int>(ParseUInt(v, 1, i == 0 ? 169 : 65536));
                    },

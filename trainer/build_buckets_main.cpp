@@ -16,6 +16,7 @@
 
 #include "abstraction/bucket_file.h"
 #include "trainer/bucket_config.h"
+#include "abstraction/street.h"
 #include "trainer/build_buckets.h"
 #include "trainer/run_command.h"
 
@@ -91,11 +92,10 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, OnInterrupt);
     const BuildReport r = BuildBuckets(config, stdout, keep_parts);
     fmt::print("\n{:<8} {:>12} {:>8} {:>14} {:>10}\n", "street", "classes", "buckets", "error", "time");
-    constexpr const char* kNames[] = {"preflop", "flop", "turn", "river"};
-    for (int s = 0; s < 4; ++s) {
+    for (int s = 0; s < static_cast<int>(bp::abstraction::kNumStreets); ++s) {
       const StreetReport& st = r.streets[static_cast<std::size_t>(s)];
       const std::string error = st.from_parts ? "(earlier)" : fmt::format("{:.6f}", st.error);
-      fmt::print("{:<8} {:>12} {:>8} {:>14} {:>9.1f}s\n", kNames[s], st.classes, st.buckets, error, st.seconds);
+      fmt::print("{:<8} {:>12} {:>8} {:>14} {:>9.1f}s\n", bp::abstraction::StreetName(s), st.classes, st.buckets, error, st.seconds);
     }
     fmt::print("error: mean squared EHS distance to the centroid (river), mean EMD in equity (flop, turn, "
                "clustered preflop)\n");

@@ -61,6 +61,30 @@ std::vector<T> ReadTable(base::ByteReader& in, std::uint64_t count, const char* 
   return table;
 }
 
+std::map<std::string, std::string> ReadIdentity(base::ByteReader& in, std::uint64_t keys) {
+  std::map<std::string, std::string> identity;
+  for (std::uint64_t k = 0; k < keys; ++k) {
+    std::string key = in.ReadString("identity key");
+    identity[std::move(key)] = in.ReadString("identity value");
+  }
+  return identity;
+}
+
+std::vector<PendingBatch> ReadPending(base::ByteReader& in, std::uint64_t count) {
+  constexpr std::size_t kBytes = 4 * sizeof(std::uint64_t);
+  if (count > in.remaining() / kBytes) {
+    throw base::CodingError(fmt::format("{} pending batches claimed, {} bytes are left", count, in.remaining()));
+  }
+  std::vector<PendingBatch> pending(count);
+  for (PendingBatch& p : pending) {
+    p.batch_id = in.Read<std::uint64_t>("pending batch");
+    p.first_iteration = in.Read<std::uint64_t>("pending batch");
+    p.count = in.Read<std::uint64_t>("pending batch");
+    p.seed = in.Read<std::uint64_t>("pending batch");
+  }
+  return pending;
+}
+
 CheckpointData Decode(std::span<const char> body) {
   base::ByteReader in(body);
   CheckpointData d;
@@ -85,20 +109,8 @@ CheckpointData Decode(std::span<const char> body) {
   }
   d.config_yaml = in.ReadString("config");
   d.abstraction_fingerprint = in.ReadString("abstraction fingerprint");
-  for (std::uint64_t k = 0; k < keys; ++k) {
-    std::string key = in.ReadString("identity key");
-    d.identity[std::move(key)] = in.ReadString("identity value");
-  }
-  if (pending > in.remaining() / 32) {
-    throw base::CodingError(fmt::format("{} pending batches claimed, {} bytes are left", pending, in.remaining()));
-  }
-  d.pending.resize(pending);
-  for (PendingBatch& p : d.pending) {
-    p.batch_id = in.Read<std::uint64_t>("pending batch");
-    p.first_iteration = in.Read<std::uint64_t>("pending batch");
-    p.count = in.Read<std::uint64_t>("pending batch");
-    p.seed = in.Read<std::uint64_t>("pending batch");
-  }
+  d.identity = ReadIdentity(in, keys);
+  d.pending = ReadPending(in, pending);
   in.Align(8, "padding");
   if (type == kInt32Regrets) {
     d.regrets = ReadTable<std::int32_t>(in, regrets, "regrets");
@@ -139,11 +151,7 @@ CheckpointData DecodeVersion3(std::span<const char> file, base::Checksum::Kind c
   const auto version = in.Read<std::uint32_t>("version");
   if (version != 3) throw CheckpointError(fmt::format("{}: {}", path.string(), kCheckpointFormat.VersionMessage(version)));
   d.config_yaml = in.ReadString("config");
-  const auto keys = in.Read<std::uint64_t>("identity count");
-  for (std::uint64_t k = 0; k < keys; ++k) {
-    std::string key = in.ReadString("identity key");
-    d.identity[std::move(key)] = in.ReadString("identity value");
-  }
+  d.identity = ReadIdentity(in, in.Read<std::uint64_t>("identity count"));
   d.abstraction_fingerprint = in.ReadString("abstraction fingerprint");
   d.iterations = in.Read<std::uint64_t>("iterations");
   d.batches_applied = in.Read<std::uint64_t>("batches applied");
@@ -152,15 +160,7 @@ CheckpointData DecodeVersion3(std::span<const char> file, base::Checksum::Kind c
   d.discounts_applied = in.Read<std::uint64_t>("discounts applied");
   d.seed = in.Read<std::uint64_t>("seed");
   d.elapsed_s = in.Read<double>("training time");
-  const auto pending = in.Read<std::uint64_t>("pending count");
-  if (pending > in.remaining() / 32) throw base::CodingError(fmt::format("{} pending batches claimed", pending));
-  d.pending.resize(pending);
-  for (PendingBatch& p : d.pending) {
-    p.batch_id = in.Read<std::uint64_t>("pending batch");
-    p.first_iteration = in.Read<std::uint64_t>("pending batch");
-    p.count = in.Read<std::uint64_t>("pending batch");
-    p.seed = in.Read<std::uint64_t>("pending batch");
-  }
+  d.pending = ReadPending(in, in.Read<std::uint64_t>("pending count"));
   auto doubles = ReadTable<double>(in, in.Read<std::uint64_t>("regret count"), "regrets");
   auto ints = ReadTable<std::int32_t>(in, in.Read<std::uint64_t>("int32 regret count"), "int32 regrets");
   d.strategy_sum = ReadTable<double>(in, in.Read<std::uint64_t>("strategy-sum count"), "strategy sums");

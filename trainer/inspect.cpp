@@ -20,6 +20,7 @@
 #include "trainer/config.h"
 #include "trainer/game_registry.h"
 #include "trainer/median.h"
+#include "trainer/metrics.h"
 #include "trainer/run_dir.h"
 #include "trainer/train_main.h"
 
@@ -32,8 +33,8 @@ using nlohmann::json;
 
 double MeanWorkerCpu(const json& row) {
   double sum = 0;
-  for (const auto& w : row["workers"]) sum += w["cpu_pct"].get<double>();
-  return row["workers"].empty() ? 0 : sum / static_cast<double>(row["workers"].size());
+  for (const auto& w : row[metrics::kWorkers]) sum += w[metrics::kCpuPct].get<double>();
+  return row[metrics::kWorkers].empty() ? 0 : sum / static_cast<double>(row[metrics::kWorkers].size());
 }
 
 std::vector<json> ReadMetrics(const fs::path& dir) {
@@ -108,14 +109,14 @@ void WritePlot(const std::vector<json>& rows, const fs::path& out) {
   Series rate, expl;
   std::vector<Series> cpu;
   for (const auto& r : rows) {
-    if (r.value("final", false)) continue;
-    const double t = r["t"].get<double>();
-    rate.emplace_back(t, r["iterations_per_s"].get<double>());
-    for (std::size_t w = 0; w < r["workers"].size(); ++w) {
+    if (r.value(metrics::kFinal, false)) continue;
+    const double t = r[metrics::kTime].get<double>();
+    rate.emplace_back(t, r[metrics::kIterationsPerS].get<double>());
+    for (std::size_t w = 0; w < r[metrics::kWorkers].size(); ++w) {
       if (cpu.size() <= w) cpu.resize(w + 1);
-      cpu[w].emplace_back(t, r["workers"][w]["cpu_pct"].get<double>());
+      cpu[w].emplace_back(t, r[metrics::kWorkers][w][metrics::kCpuPct].get<double>());
     }
-    if (r.contains("exploitability")) expl.emplace_back(t, r["exploitability"].get<double>());
+    if (r.contains(metrics::kExploitability)) expl.emplace_back(t, r[metrics::kExploitability].get<double>());
   }
   std::string svg = R"(<svg xmlns="http://www.w3.org/2000/svg" width="720" height="640" font-family="sans-serif">)";
   svg += R"(<rect width="100%" height="100%" fill="white"/>)";
@@ -138,36 +139,36 @@ int InspectRun(const fs::path& dir, const InspectOptions& options) {
     return 0;
   }
   const json& last = rows.back();
-  fmt::print("iterations {}  time {:.1f} s  {}\n", last["iterations"].get<std::uint64_t>(), last["t"].get<double>(),
-             last.value("final", false) ? "finished (" + last.value("stop_reason", std::string("?")) + ")"
+  fmt::print("iterations {}  time {:.1f} s  {}\n", last[metrics::kIterations].get<std::uint64_t>(), last[metrics::kTime].get<double>(),
+             last.value(metrics::kFinal, false) ? "finished (" + last.value(metrics::kStopReason, std::string("?")) + ")"
                                         : "still running or killed");
   fmt::print("batches: {} issued, {} lost, {} issued again, {} applied; worker deaths {}\n",
-             last["batches_issued"].get<std::uint64_t>(), last["batches_lost"].get<std::uint64_t>(),
-             last["batches_reissued"].get<std::uint64_t>(), last["batches_applied"].get<std::uint64_t>(),
-             last.value("worker_deaths", 0));
+             last[metrics::kBatchesIssued].get<std::uint64_t>(), last[metrics::kBatchesLost].get<std::uint64_t>(),
+             last[metrics::kBatchesReissued].get<std::uint64_t>(), last[metrics::kBatchesApplied].get<std::uint64_t>(),
+             last.value(metrics::kWorkerDeaths, 0));
 
   fmt::print("\n{:>8} {:>14} {:>12} {:>10} {:>15}\n", "t (s)", "iterations", "it/s", "worker cpu", "exploitability");
   const std::size_t step = std::max<std::size_t>(1, rows.size() / 12);
   for (std::size_t i = 0; i < rows.size(); i += step) {
     const json& r = rows[i];
-    fmt::print("{:>8.1f} {:>14} {:>12.0f} {:>9.0f}% {:>15}\n", r["t"].get<double>(),
-               r["iterations"].get<std::uint64_t>(), r["iterations_per_s"].get<double>(), MeanWorkerCpu(r),
-               r.contains("exploitability") ? fmt::format("{:.6f}", r["exploitability"].get<double>()) : "");
+    fmt::print("{:>8.1f} {:>14} {:>12.0f} {:>9.0f}% {:>15}\n", r[metrics::kTime].get<double>(),
+               r[metrics::kIterations].get<std::uint64_t>(), r[metrics::kIterationsPerS].get<double>(), MeanWorkerCpu(r),
+               r.contains(metrics::kExploitability) ? fmt::format("{:.6f}", r[metrics::kExploitability].get<double>()) : "");
   }
 
   fmt::print("\nworker CPU after the first 3 s (100 = one core):\n");
   fmt::print("{:>7} {:>8} {:>8} {:>10} {:>13}\n", "worker", "median", "min", "put waits", "put timeouts");
-  for (std::size_t w = 0; w < last["workers"].size(); ++w) {
+  for (std::size_t w = 0; w < last[metrics::kWorkers].size(); ++w) {
     std::vector<double> cpu;
     for (const auto& r : rows) {
-      if (r["t"].get<double>() > 3 && !r.value("final", false) && w < r["workers"].size()) {
-        cpu.push_back(r["workers"][w]["cpu_pct"].get<double>());
+      if (r[metrics::kTime].get<double>() > 3 && !r.value(metrics::kFinal, false) && w < r[metrics::kWorkers].size()) {
+        cpu.push_back(r[metrics::kWorkers][w][metrics::kCpuPct].get<double>());
       }
     }
     fmt::print("{:>7} {:>7.1f}% {:>7.1f}% {:>10} {:>13}\n", w, Median(cpu),
                cpu.empty() ? 0.0 : *std::min_element(cpu.begin(), cpu.end()),
-               last["workers"][w]["put_waits"].get<std::uint64_t>(),
-               last["workers"][w]["put_timeouts"].get<std::uint64_t>());
+               last[metrics::kWorkers][w][metrics::kPutWaits].get<std::uint64_t>(),
+               last[metrics::kWorkers][w][metrics::kPutTimeouts].get<std::uint64_t>());
   }
 
   fmt::print("\ncheckpoints:\n");

@@ -7,14 +7,15 @@
 #include "abstraction/betting_tree.h"
 #include "abstraction/bucket_file.h"
 #include "trainer/config.h"
+#include "solver/tables.h"
 #include "trainer/game_registry.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
 namespace {
 
-std::array<std::uint64_t, 4> ParseBucketCounts(const std::string& text) {
-  std::array<std::uint64_t, 4> counts{};
+std::array<std::uint64_t, abstraction::kNumStreets> ParseBucketCounts(const std::string& text) {
+  std::array<std::uint64_t, abstraction::kNumStreets> counts{};
   std::size_t start = 0;
   for (int street = 0; street < 4; ++street) {
     const auto end = text.find(',', start);
@@ -38,7 +39,7 @@ std::array<std::uint64_t, 4> ParseBucketCounts(const std::string& text) {
 }  // namespace
 
 int PrintTree(const TreeOptions& options) {
-  std::array<std::uint64_t, 4> buckets = ParseBucketCounts(options.buckets_per_street);
+  std::array<std::uint64_t, abstraction::kNumStreets> buckets = ParseBucketCounts(options.buckets_per_street);
   const Config config = LoadConfig(options.config_path, options.overrides);
   if (!config.abstraction.buckets.empty()) {
     const abstraction::BucketFile file = abstraction::BucketFile::Open(config.abstraction.buckets);
@@ -66,7 +67,14 @@ int PrintTree(const TreeOptions& options) {
   std::fflush(stdout);
   const auto start = std::chrono::steady_clock::now();
   const abstraction::BettingTree tree(table, config.betting);
-  fmt::print("{}built in {:.2f} s\n", tree.FormatSummary(buckets),
+  // The regrets of the game's type (solver::RegretOf): int32 for nlhe.
+  using NlheRegret = solver::RegretOf<abstraction::NlheGame>;
+  using PreflopRegret = solver::RegretOf<abstraction::PreflopGame>;
+  const bool nlhe = config.game.name == GameName::kNlhe;
+  const std::string summary =
+      nlhe ? tree.FormatSummary(buckets, sizeof(NlheRegret), solver::RegretCodec<NlheRegret>::kName)
+           : tree.FormatSummary(buckets, sizeof(PreflopRegret), solver::RegretCodec<PreflopRegret>::kName);
+  fmt::print("{}built in {:.2f} s\n", summary,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return 0;
 }

@@ -209,6 +209,10 @@ TEST_CASE("summary: infoset-actions and memory for given buckets") {
   const std::string text = tree.FormatSummary({169, 10, 10, 10});
   CHECK(text.find("34 nodes") != std::string::npos);
   CHECK(text.find(std::to_string(9 * 169 + 3 * 80) + " infoset-actions") != std::string::npos);
+  // Regrets of the game's type; strategy sums are doubles (8 bytes each).
+  CHECK(text.find("1761 infoset-actions: int32 regrets 6.9 KiB; double strategy sums 11.9 KiB on the preflop, 13.8 KiB "
+                  "on every street") != std::string::npos);
+  CHECK(tree.FormatSummary({169, 10, 10, 10}, 8, "double").find("double regrets 13.8 KiB") != std::string::npos);
 }
 
 TEST_CASE("pseudo-harmonic translation") {

@@ -1,0 +1,152 @@
+// Coordinator<G>'s output (included by coordinator_impl.h): exploitability,
+// metrics, checkpoints and snapshots. The writer jobs' bodies run on the
+// writer thread and touch only what they capture and the tables' regrets
+// (relaxed loads); everything else runs on the coordinator thread.
+#pragma once
+
+namespace bp::trainer {
+
+template <solver::Game G>
+void Coordinator<G>::PollExploitability() {
+  const double now = Elapsed();
+  if (exploitability_due_.Due(now, 0)) {
+    evaluation_.Start(tables_.strategy_sum);
+    exploitability_due_.Mark(now, 0);
+  }
+  if (const auto result = evaluation_.Poll()) exploitability_ = new_exploitability_ = result;
+}
+
+template <solver::Game G>
+void Coordinator<G>::WriteMetricsIfDue() {
+  if (Elapsed() - metrics_->last_t() >= config_.logging.metrics_interval_s) WriteMetrics(false);
+}
+
+template <solver::Game G>
+void Coordinator<G>::CollectWrite() {
+  if (writer_.started() && !writer_.busy()) coordinator_detail::Log(log_, writer_.Join());  // logs it now
+}
+
+template <solver::Game G>
+void Coordinator<G>::StartDueWrites() {
+  // A checkpoint or snapshot that falls due while the previous write runs
+  // waits for it here (the coordinator keeps applying), instead of blocking
+  // the coordinator on that write.
+  if (stopping_ || writer_.busy()) return;
+  const double now = Elapsed();
+  const std::uint64_t iterations = ledger_->iterations();
+  if (checkpoint_due_.Due(now, iterations)) {
+    StartCheckpoint(false);
+  } else if (strategy_entries_ < layout_.num_entries() && snapshot_due_.Due(now, iterations) &&
+             RunSchedule::Reached(config_.checkpoint.snapshot_start, now, iterations)) {
+    StartSnapshot();
+  }
+}
+
+template <solver::Game G>
+void Coordinator<G>::StartCheckpoint(bool final) {
+  coordinator_detail::Log(log_, writer_.Join());  // spare_ is the writer's until then
+  const double start = coordinator_detail::SteadySeconds();
+  CheckpointData data = std::move(spare_);
+  data.config_yaml = ToYaml(config_);
+  data.identity = IdentityKeys(config_);
+  data.abstraction_fingerprint = fingerprint_;
+  ledger_->SaveTo(data);
+  data.discounts_applied = discounts_applied_;
+  data.elapsed_s = Elapsed();
+  tables_.CopyTo(data);
+  const double copy_ms = (coordinator_detail::SteadySeconds() - start) * 1000;
+  checkpoint_due_.Mark(Elapsed(), ledger_->iterations());
+  const std::filesystem::path path = run_.Checkpoint(data.iterations);
+  writer_.Start("checkpoint", [this, data = std::move(data), path, copy_ms, final]() mutable {
+    const double begin = coordinator_detail::SteadySeconds();
+    try {
+      WriteCheckpoint(path, data);
+    } catch (...) {
+      spare_ = std::move(data);
+      throw;
+    }
+    run_.PruneCheckpoints(config_.checkpoint.keep);
+    spare_ = std::move(data);  // the memory goes back for the next checkpoint
+    return fmt::format("{}checkpoint {} written: {:.1f} MiB, tables copied in {:.1f} ms, write {:.0f} ms",
+                       final ? "final " : "", path.string(), std::filesystem::file_size(path) / 1048576.0, copy_ms,
+                       (coordinator_detail::SteadySeconds() - begin) * 1000);
+  });
+}
+
+template <solver::Game G>
+void Coordinator<G>::StartSnapshot() {
+  const std::uint64_t iterations = ledger_->iterations();
+  snapshot_due_.Mark(Elapsed(), iterations);
+  const SnapshotHeader header{iterations, layout_fingerprint_, strategy_entries_,
+                              layout_.num_entries() - strategy_entries_};
+  const std::filesystem::path path = run_.Snapshot(iterations);
+  // Computed on the writer thread while this thread goes on applying
+  // (regrets read with relaxed atomic loads), except in deterministic mode,
+  // where the snapshot must be the table after exactly the batches applied.
+  const bool here = config_.run.deterministic;
+  auto compute = [this](double& ms) {
+    const double begin = coordinator_detail::SteadySeconds();
+    std::vector<float> p = StrategyProbabilities(layout_, tables_.regrets.data(), {}, strategy_entries_);
+    ms = (coordinator_detail::SteadySeconds() - begin) * 1000;
+    return p;
+  };
+  double computed_ms = 0;
+  std::vector<float> probabilities;
+  if (here) probabilities = compute(computed_ms);
+  writer_.Start("snapshot", [header, path, here, compute, computed_ms,
+                             probabilities = std::move(probabilities)]() mutable {
+    if (!here) probabilities = compute(computed_ms);
+    const double begin = coordinator_detail::SteadySeconds();
+    WriteSnapshot(path, header, probabilities);
+    return fmt::format("snapshot {} written: {:.1f} MiB, computed in {:.1f} ms ({}), write {:.0f} ms", path.string(),
+                       std::filesystem::file_size(path) / 1048576.0, computed_ms,
+                       here ? "the coordinator paused" : "in the background",
+                       (coordinator_detail::SteadySeconds() - begin) * 1000);
+  });
+}
+
+template <solver::Game G>
+RunStatus Coordinator<G>::Status() const {
+  RunStatus s;
+  s.t = Elapsed();
+  s.iterations = ledger_->iterations();
+  s.batches = ledger_->totals();
+  s.apply_s = apply_seconds_;
+  s.worker_deaths = worker_deaths_;
+  s.coordinator_binds = segment_->shared().cpu.binds.load(std::memory_order_relaxed);
+  return s;
+}
+
+template <solver::Game G>
+void Coordinator<G>::WriteMetrics(bool final) {
+  RunStatus status = Status();
+  status.exploitability = final ? exploitability_ : new_exploitability_;
+  if (final) status.stop_reason = stop_reason_;
+  std::vector<WorkerStatus> workers;
+  for (std::uint32_t w = 0; w < workers_; ++w) {
+    workers.push_back({pool_->pid(w), &segment_->control(w), kBatchQueueCapacity - segment_->batches(w).WriteAvailable(),
+                       segment_->results(w).ReadAvailable()});
+  }
+  metrics_->Write(status, workers);
+  new_exploitability_.reset();
+  if (follow_ && !follow_refused_logged_ && segment_->shared().cpu.failures.load(std::memory_order_relaxed) > 0) {
+    follow_refused_logged_ = true;
+    log_.Warn("the kernel refused a worker's binding of the coordinator to its CPU (sched_setaffinity); "
+              "run.coordinator_cpu: follow is off for the rest of the run");
+  }
+  const std::string line = ProgressLine(status.iterations, Session(), config_.run.iterations,
+                                        config_.run.time_budget_s, metrics_->iterations_per_s(),
+                                        metrics_->mean_worker_cpu(), exploitability_);
+  if (final) {
+    log_.EndProgress();
+    log_.Info("{}", FinalLine(status.iterations, status.iterations - ledger_->iterations_before_resume(), Session(),
+                              exploitability_));
+  } else if (log_.interactive()) {
+    log_.Progress(line);
+  } else if (status.t - last_plain_progress_ >= 10) {
+    last_plain_progress_ = status.t;
+    log_.Info("{}", line);
+  }
+}
+
+}  // namespace bp::trainer
