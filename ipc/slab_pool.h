@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "base/check.h"
 #include "ipc/spsc_queue.h"
 
 namespace bp::ipc {
@@ -65,6 +66,7 @@ class SlabPool {
   void ResetOwner(std::uint32_t owner);
 
   std::byte* Data(std::uint32_t slab) const {
+    BP_CHECK_LT(slab, header_->owners * header_->slabs_per_owner);
     return region_ + header_->data_offset + static_cast<std::uint64_t>(slab) * header_->slab_bytes;
   }
   std::uint64_t slab_bytes() const { return header_->slab_bytes; }

@@ -6,12 +6,15 @@
 
 #include <algorithm>
 
+#include "base/check.h"
+
 namespace bp::solver {
 
 // Writes a probability distribution over `n` actions to `out`.
 // Requires: n >= 1; `regrets` and `out` hold n elements.
 template <class T>
 inline void RegretMatching(const T* regrets, int n, double* out) {
+  BP_DCHECK_GE(n, 1);
   double positive_sum = 0.0;
   for (int a = 0; a < n; ++a) {
     const double r = std::max(static_cast<double>(regrets[a]), 0.0);

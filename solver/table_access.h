@@ -26,6 +26,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "base/check.h"
 #include "solver/regret_matching.h"
 #include "solver/tables.h"
 
@@ -110,6 +111,7 @@ class BasicDeltaAccess {
   }
   // Requires: base + n <= strategy_entries.
   void AddStrategy(std::uint64_t base, int n, const double* sigma) {
+    BP_DCHECK_LE(base + static_cast<std::uint64_t>(n), strategy_entries_);
     const std::uint32_t at = Touch(base, n);  // may grow values_
     double* d = values_.data() + at + n;
     for (int a = 0; a < n; ++a) d[a] += sigma[a];
