@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "abstraction/street.h"
+
 namespace bp::abstraction {
 
 struct BetSize {
@@ -50,7 +52,7 @@ struct StreetBetting {
 };
 
 struct BettingAbstraction {
-  std::array<StreetBetting, 4> streets;  // preflop, flop, turn, river
+  std::array<StreetBetting, kNumStreets> streets;  // preflop, flop, turn, river
   friend bool operator==(const BettingAbstraction&, const BettingAbstraction&) = default;
 };
 

@@ -31,9 +31,9 @@ std::string ActionName(const AbstractAction& action) {
   return "?";
 }
 
-std::uint64_t BettingTreeSummary::InfosetActions(const std::array<std::uint64_t, 4>& buckets) const {
+std::uint64_t BettingTreeSummary::InfosetActions(const std::array<std::uint64_t, kNumStreets>& buckets) const {
   std::uint64_t total = 0;
-  for (int s = 0; s < 4; ++s) total += actions[s] * buckets[s];
+  for (std::size_t s = 0; s < kNumStreets; ++s) total += actions[s] * buckets[s];
   return total;
 }
 

@@ -44,14 +44,14 @@ class BettingTreeError : public std::runtime_error {
 };
 
 struct BettingTreeSummary {
-  std::array<std::uint64_t, 4> decision_nodes{};  // per street
-  std::array<std::uint64_t, 4> actions{};         // sum of actions over decision nodes, per street
+  std::array<std::uint64_t, kNumStreets> decision_nodes{};  // per street
+  std::array<std::uint64_t, kNumStreets> actions{};  // sum of actions over decision nodes, per street
   std::uint64_t fold_terminals = 0;
   std::uint64_t showdown_terminals = 0;
   std::uint64_t total_nodes = 0;
   int max_actions = 0;
   // Infoset-actions (one regret each) for buckets[street] buckets per street.
-  std::uint64_t InfosetActions(const std::array<std::uint64_t, 4>& buckets) const;
+  std::uint64_t InfosetActions(const std::array<std::uint64_t, kNumStreets>& buckets) const;
 };
 
 class BettingTree {

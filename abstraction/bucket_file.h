@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "abstraction/street.h"
+
 #include "abstraction/hand_indexer.h"
 #include "base/file_frame.h"
 
@@ -48,9 +50,9 @@ extern const base::FrameFormat kBucketFormat;
 
 struct BucketTables {
   IsomorphismMode mode = IsomorphismMode::kBoardAsSet;
-  std::array<std::uint32_t, 4> buckets{};
+  std::array<std::uint32_t, kNumStreets> buckets{};
   // Per street, one bucket per canonical index (values < buckets[street]).
-  std::array<std::vector<std::uint16_t>, 4> table;
+  std::array<std::vector<std::uint16_t>, kNumStreets> table;
 };
 
 // Writes `tables` to `path` atomically (base::AtomicWriteFile). Returns the
@@ -91,10 +93,10 @@ class BucketFile {
 
   std::string path_;
   IsomorphismMode mode_ = IsomorphismMode::kBoardAsSet;
-  std::array<std::uint32_t, 4> buckets_{};
-  std::array<std::uint64_t, 4> entries_{};
-  std::array<bool, 4> wide_{};
-  std::array<const std::uint8_t*, 4> table_{};
+  std::array<std::uint32_t, kNumStreets> buckets_{};
+  std::array<std::uint64_t, kNumStreets> entries_{};
+  std::array<bool, kNumStreets> wide_{};
+  std::array<const std::uint8_t*, kNumStreets> table_{};
   std::uint64_t fingerprint_ = 0;
   const std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;

@@ -10,7 +10,7 @@ PreflopGame::PreflopGame(const TableConfig& table, const BettingAbstraction& bet
           throw std::invalid_argument(fmt::format("the preflop game is heads-up: game.players must be 2, found {}",
                                                   table.players));
         }
-        for (int s = 1; s < 4; ++s) {
+        for (int s = 1; s < static_cast<int>(kNumStreets); ++s) {
           if (betting.streets[static_cast<std::size_t>(s)].max_raises != 0) {
             throw std::invalid_argument(fmt::format(
                 "the preflop game has no bets after the preflop: betting.{}.max_raises must be 0, found {}",

@@ -14,13 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "abstraction/street.h"
+
 #include "trainer/yaml_schema.h"
 
 namespace bp::trainer {
 
 struct BucketConfig {
   std::string source;
-  std::array<int, 4> buckets = {169, 200, 200, 200};
+  std::array<int, abstraction::kNumStreets> buckets = {169, 200, 200, 200};
   int histogram_bins = 50;
   std::uint64_t sample = 2000000;
   int restarts = 3;

@@ -203,7 +203,7 @@ BuildReport BuildBuckets(const BucketConfig& config, std::FILE* out, bool keep_p
   const abstraction::HoldemIndexer indexer(abstraction::IsomorphismMode::kBoardAsSet);
   abstraction::BucketTables tables;
   tables.mode = abstraction::IsomorphismMode::kBoardAsSet;
-  for (int s = 0; s < 4; ++s) tables.buckets[static_cast<std::size_t>(s)] = static_cast<std::uint32_t>(config.buckets[static_cast<std::size_t>(s)]);
+  for (std::size_t s = 0; s < abstraction::kNumStreets; ++s) tables.buckets[s] = static_cast<std::uint32_t>(config.buckets[s]);
   fmt::print(out, "build_buckets: {} / {} / {} / {} buckets, {} histogram bins, {} threads -> {}\n", config.buckets[0],
              config.buckets[1], config.buckets[2], config.buckets[3], bins, report.threads, config.out);
   std::fflush(out);

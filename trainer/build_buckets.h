@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "abstraction/street.h"
+
 #include "base/file_frame.h"
 #include "trainer/bucket_config.h"
 
@@ -45,7 +47,7 @@ struct StreetReport {
 };
 
 struct BuildReport {
-  std::array<StreetReport, 4> streets;
+  std::array<StreetReport, abstraction::kNumStreets> streets;
   std::uint64_t fingerprint = 0;
   double seconds = 0;
   int threads = 0;

@@ -260,7 +260,7 @@ const YamlSchema<Config>& Schema() {
 abstraction::BettingAbstraction Config::DefaultBetting() {
   abstraction::BettingAbstraction b;
   b.streets[0] = {3, abstraction::ParseSizes("0.5, 1, 2, allin | 1, allin | allin"), true};
-  for (std::size_t s = 1; s < 4; ++s) b.streets[s] = {2, abstraction::ParseSizes("0.5, 1, allin | 1, allin"), true};
+  for (std::size_t s = 1; s < abstraction::kNumStreets; ++s) b.streets[s] = {2, abstraction::ParseSizes("0.5, 1, allin | 1, allin"), true};
   return b;
 }
 

@@ -43,7 +43,7 @@ int PrintTree(const TreeOptions& options) {
   const Config config = LoadConfig(options.config_path, options.overrides);
   if (!config.abstraction.buckets.empty()) {
     const abstraction::BucketFile file = abstraction::BucketFile::Open(config.abstraction.buckets);
-    for (int s = 0; s < 4; ++s) buckets[static_cast<std::size_t>(s)] = file.buckets(s);
+    for (std::size_t s = 0; s < abstraction::kNumStreets; ++s) buckets[s] = file.buckets(static_cast<int>(s));
     fmt::print("card abstraction: {} ({} / {} / {} / {} buckets, fingerprint {:016x})\n", file.path(), buckets[0],
                buckets[1], buckets[2], buckets[3], file.fingerprint());
   }
