@@ -18,7 +18,10 @@ namespace bp::base {
 
 namespace {
 
-constexpr std::size_t kSinkBuffer = std::size_t{1} << 20;
+// Below malloc's mmap threshold (128 KiB), so that writing a small file
+// (config.yaml, before the workers are forked) leaves the allocator as it
+// was; larger writes go straight from the caller's memory.
+constexpr std::size_t kSinkBuffer = std::size_t{64} << 10;
 
 [[noreturn]] void Fail(FileError::Kind kind, const std::filesystem::path& path, const std::string& what) {
   throw FileError(kind, fmt::format("{}: {}", path.string(), what));
@@ -98,18 +101,23 @@ std::optional<FrameVersion> FrameFormat::Find(std::uint32_t v) const {
   return std::nullopt;
 }
 
-FileSink::FileSink(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)), buffer_(kSinkBuffer) {}
+FileSink::FileSink(int fd, std::filesystem::path path)
+    : fd_(fd), path_(std::move(path)), buffer_(new char[kSinkBuffer]) {}
 
-void FileSink::Flush() {
-  std::size_t done = 0;
-  while (done < used_) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, used_ - done);
+void FileSink::WriteOut(const char* data, std::size_t bytes) {
+  while (bytes > 0) {
+    const ssize_t n = ::write(fd_, data, bytes);
     if (n < 0) {
       if (errno == EINTR) continue;
       FailErrno(path_, "write failed");
     }
-    done += static_cast<std::size_t>(n);
+    data += n;
+    bytes -= static_cast<std::size_t>(n);
   }
+}
+
+void FileSink::Flush() {
+  WriteOut(buffer_.get(), used_);
   used_ = 0;
 }
 
@@ -117,14 +125,14 @@ void FileSink::Write(const void* data, std::size_t bytes) {
   const char* p = static_cast<const char*>(data);
   hash_.Update(p, bytes);
   written_ += bytes;
-  while (bytes > 0) {
-    if (used_ == buffer_.size()) Flush();
-    const std::size_t n = std::min(bytes, buffer_.size() - used_);
-    std::memcpy(buffer_.data() + used_, p, n);
-    used_ += n;
-    p += n;
-    bytes -= n;
+  if (bytes >= kSinkBuffer) {  // a table: no copy
+    Flush();
+    WriteOut(p, bytes);
+    return;
   }
+  if (used_ + bytes > kSinkBuffer) Flush();
+  std::memcpy(buffer_.get() + used_, p, bytes);
+  used_ += bytes;
 }
 
 void FileSink::Zeros(std::size_t bytes) {

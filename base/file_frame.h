@@ -43,6 +43,7 @@
 #include <filesystem>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -118,9 +119,11 @@ class FileSink {
   void Flush();
 
  private:
+  void WriteOut(const char* data, std::size_t bytes);
+
   int fd_;
   std::filesystem::path path_;
-  std::vector<char> buffer_;
+  std::unique_ptr<char[]> buffer_;
   std::size_t used_ = 0;
   std::uint64_t written_ = 0;
   Checksum hash_{Checksum::Kind::kXxh3};
