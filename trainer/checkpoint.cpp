@@ -85,9 +85,8 @@ std::vector<PendingBatch> ReadPending(base::ByteReader& in, std::uint64_t count)
   return pending;
 }
 
-CheckpointData Decode(std::span<const char> body) {
-  base::ByteReader in(body);
-  CheckpointData d;
+// The counters, in the order both versions keep them.
+void ReadCounters(base::ByteReader& in, CheckpointData& d) {
   d.iterations = in.Read<std::uint64_t>("iterations");
   d.batches_applied = in.Read<std::uint64_t>("batches applied");
   d.next_batch_id = in.Read<std::uint64_t>("next batch id");
@@ -95,6 +94,12 @@ CheckpointData Decode(std::span<const char> body) {
   d.discounts_applied = in.Read<std::uint64_t>("discounts applied");
   d.seed = in.Read<std::uint64_t>("seed");
   d.elapsed_s = in.Read<double>("training time");
+}
+
+CheckpointData Decode(std::span<const char> body) {
+  base::ByteReader in(body);
+  CheckpointData d;
+  ReadCounters(in, d);
   const auto type = in.Read<std::uint8_t>("regret type");
   in.ReadBytes(7, "padding");
   if (type != kDoubleRegrets && type != kInt32Regrets) {
@@ -153,13 +158,7 @@ CheckpointData DecodeVersion3(std::span<const char> file, base::Checksum::Kind c
   d.config_yaml = in.ReadString("config");
   d.identity = ReadIdentity(in, in.Read<std::uint64_t>("identity count"));
   d.abstraction_fingerprint = in.ReadString("abstraction fingerprint");
-  d.iterations = in.Read<std::uint64_t>("iterations");
-  d.batches_applied = in.Read<std::uint64_t>("batches applied");
-  d.next_batch_id = in.Read<std::uint64_t>("next batch id");
-  d.next_iteration = in.Read<std::uint64_t>("next iteration");
-  d.discounts_applied = in.Read<std::uint64_t>("discounts applied");
-  d.seed = in.Read<std::uint64_t>("seed");
-  d.elapsed_s = in.Read<double>("training time");
+  ReadCounters(in, d);
   d.pending = ReadPending(in, in.Read<std::uint64_t>("pending count"));
   auto doubles = ReadTable<double>(in, in.Read<std::uint64_t>("regret count"), "regrets");
   auto ints = ReadTable<std::int32_t>(in, in.Read<std::uint64_t>("int32 regret count"), "int32 regrets");
