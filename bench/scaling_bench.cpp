@@ -103,16 +103,16 @@ Result Measure(int workers, const std::string& coordinator_cpu, double seconds, 
   return r;
 }
 
-// What a checkpoint of a 1 GiB table costs: the snapshot (a copy of both
-// tables from the shared segment into memory the coordinator set aside at
-// start, the only part it waits for) and the write, done by a background
-// thread meanwhile. The snapshot memory set aside two ways, each followed by
+// What a checkpoint of a 1 GiB table costs: the copy of both tables from the
+// shared segment into memory the coordinator set aside at start (the only
+// part it waits for) and the write, done by a background thread meanwhile.
+// The checkpoint memory set aside two ways, each followed by
 // a fork (the workers): plainly (zero-filled, so copy-on-write after the
 // fork: the copy faults on every page) and as the trainer does
 // (base::AllocatePopulatedPrivate: populated, and kept from the children).
 struct CheckpointCost {
-  double snapshot_plain_s = -1;
-  double snapshot_kept_s = -1;
+  double copy_plain_s = -1;
+  double copy_kept_s = -1;
   double write_s = -1;
 };
 
@@ -148,7 +148,7 @@ CheckpointCost CheckpointGiB() {
     const auto t1 = std::chrono::steady_clock::now();
     ::kill(worker, SIGKILL);
     ::waitpid(worker, nullptr, 0);
-    (kept ? cost.snapshot_kept_s : cost.snapshot_plain_s) = std::chrono::duration<double>(t1 - t0).count();
+    (kept ? cost.copy_kept_s : cost.copy_plain_s) = std::chrono::duration<double>(t1 - t0).count();
     if (kept) {
       const fs::path path = fs::temp_directory_path() / fmt::format("bp-scaling-ckpt-{}.bin", ::getpid());
       bp::trainer::WriteCheckpoint(path, data);
@@ -196,8 +196,8 @@ int main(int argc, char** argv) {
                                       {"lowest_worker_cpu_pct_2_follow", follow.lowest_worker_cpu},
                                       {"coordinator_cpu_pct_2_free", free.coordinator_cpu_pct},
                                       {"coordinator_cpu_pct_2_follow", follow.coordinator_cpu_pct},
-                                      {"checkpoint_1gib_snapshot_s", ckpt.snapshot_kept_s},
-                                      {"checkpoint_1gib_snapshot_plain_s", ckpt.snapshot_plain_s},
+                                      {"checkpoint_1gib_copy_s", ckpt.copy_kept_s},
+                                      {"checkpoint_1gib_copy_plain_s", ckpt.copy_plain_s},
                                       {"checkpoint_1gib_write_s", ckpt.write_s}}
                            .dump());
     return 0;
@@ -216,10 +216,10 @@ int main(int argc, char** argv) {
   fmt::print("coordinator apply capacity: {:.0f} batches/s; one worker produces {:.0f}: workers it can feed: {:.1f}\n",
              apply_capacity, one.batches_per_s_per_worker, can_feed);
   if (checkpoint) {
-    fmt::print("checkpoint of a 1 GiB table in shared memory, after a fork: snapshot {:.2f} s into memory set aside "
+    fmt::print("checkpoint of a 1 GiB table in shared memory, after a fork: tables copied in {:.2f} s into memory set aside "
                "plainly (copy-on-write), {:.2f} s into populated memory kept from the children (the trainer's; the "
                "coordinator pauses this long), write {:.2f} s (background)\n",
-               ckpt.snapshot_plain_s, ckpt.snapshot_kept_s, ckpt.write_s);
+               ckpt.copy_plain_s, ckpt.copy_kept_s, ckpt.write_s);
   }
   return 0;
 }
