@@ -12,6 +12,7 @@
 #include "base/memory.h"
 #include "solver/regret_matching.h"
 #include "trainer/game_registry.h"
+#include "trainer/query.h"
 
 namespace bp::trainer {
 
@@ -122,11 +123,9 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
     } else if ((action == "a" || action[0] == 'r') && state.CanRaise()) {
       std::int32_t to = state.MaxRaiseTo();
       if (action != "a") {
-        try {
-          to = static_cast<std::int32_t>(std::stol(action.substr(1)));
-        } catch (const std::exception&) {
-          throw fail("'" + action + "' is not r<chips>");
-        }
+        const auto chips = RaiseChips(action);
+        if (!chips) throw fail("'" + Printable(action) + "' is not r<chips> (1 to 1000000000)");
+        to = *chips;
         if (to < state.MinRaiseTo() || to > state.MaxRaiseTo()) {
           throw fail(fmt::format("a raise to {} is illegal here (from {} to {})", to, state.MinRaiseTo(),
                                  state.MaxRaiseTo()));
@@ -140,13 +139,19 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
       }
       state.RaiseTo(to);
     } else {
-      throw fail("'" + action + "' is not a legal action (f, k, c, r<chips> or a)");
+      throw fail("'" + Printable(action) + "' is not a legal action (f, k, c, r<chips> or a)");
     }
     if (child < 0) throw fail("'" + action + "' has no counterpart in the betting abstraction");
     node = tree.Child(node, child);
     done += (done.empty() ? "" : " ") + action;
   }
   if (state.IsTerminal() || tree.IsTerminal(node)) throw fail("the hand is over");
+  for (std::size_t i = 0; i < board.size() + 2; ++i) {  // a possible deal: every card once
+    const abstraction::Card c = i < 2 ? hole[i] : board[i - 2];
+    for (std::size_t j = 0; j < i; ++j) {
+      if ((j < 2 ? hole[j] : board[j - 2]) == c) throw fail(fmt::format("{} is dealt twice", abstraction::CardName(c)));
+    }
+  }
   if (tree.Player(node) != seat) throw fail(fmt::format("seat {} is to act, not seat {}", tree.Player(node), seat));
   const int street = tree.StreetOf(node);
   const int board_cards = abstraction::kBoardCards[static_cast<std::size_t>(street)];

@@ -187,7 +187,10 @@ const YamlSchema<Config>& Schema() {
                  [](const std::string& s, Config& c) { c.run.queue_depth = static_cast<int>(ParseUInt(s, 2, 16)); },
                  [](const Config& c) { return std::to_string(c.run.queue_depth); }});
     f.push_back({"run.put_timeout",
-                 [](const std::string& s, Config& c) { c.run.put_timeout_s = ParseDurationField(s, 0.001); },
+                 [](const std::string& s, Config& c) {
+                   c.run.put_timeout_s = ParseDurationField(s, 0.001);
+                   if (c.run.put_timeout_s > 86400) throw Expected{"a duration from 1ms to 24h"};
+                 },
                  [](const Config& c) { return FormatSeconds(c.run.put_timeout_s); }});
     f.push_back({"run.pin_workers", [](const std::string& s, Config& c) { c.run.pin_workers = ParseBool(s); },
                  [](const Config& c) { return std::string(c.run.pin_workers ? "true" : "false"); }});
@@ -289,7 +292,11 @@ solver::SamplingOptions Config::Solver::SamplingOptionsFor(int streets) const {
 
 std::string Interval::ToString() const {
   if (off()) return "off";
-  if (unit == Unit::kIterations) return fmt::format("{}", static_cast<std::uint64_t>(value));
+  // An iteration count was parsed from a u64; converted back without
+  // overflow (2^64 - 1 becomes the double 2^64).
+  if (unit == Unit::kIterations) {
+    return fmt::format("{}", value >= 18446744073709551615.0 ? UINT64_MAX : static_cast<std::uint64_t>(value));
+  }
   return FormatSeconds(value);
 }
 

@@ -13,6 +13,7 @@
 #include "trainer/blueprint.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
+#include "trainer/query.h"
 #include "trainer/run_command.h"
 #include "trainer/train_main.h"
 
@@ -20,40 +21,13 @@ using namespace bp::trainer;
 
 namespace {
 
-// Cards in the order given ("AsKd", spaces allowed); ConfigError naming the flag.
-std::vector<bp::abstraction::Card> ParseCardList(const std::string& text, const char* flag, std::size_t min,
-                                                 std::size_t max) {
-  std::vector<bp::abstraction::Card> cards;
-  bool ok = true;
-  for (std::size_t i = 0; i < text.size() && ok;) {
-    if (text[i] == ' ') {
-      ++i;
-      continue;
-    }
-    const auto card = i + 1 < text.size() ? bp::abstraction::ParseCard(text.substr(i, 2)) : std::nullopt;
-    ok = card && std::find(cards.begin(), cards.end(), *card) == cards.end();
-    if (ok) cards.push_back(*card);
-    i += 2;
-  }
-  if (!ok || cards.size() < min || cards.size() > max) {
-    throw ConfigError(fmt::format("command line ({}): expected {} distinct cards such as AsKd, found '{}'", flag,
-                                  min == max ? std::to_string(min) : fmt::format("{} to {}", min, max), text));
-  }
-  return cards;
-}
-
 int QueryBlueprint(const std::string& file, int seat, const std::string& history_text, const std::string& hole_text,
                    const std::string& board_text, const std::string& buckets) {
   const auto hole = ParseCardList(hole_text, "--hole", 2, 2);
   const auto board = board_text.empty() ? std::vector<bp::abstraction::Card>{}
                                         : ParseCardList(board_text, "--board", 3, 5);
-  std::vector<std::string> history;
-  for (std::size_t start = 0; start < history_text.size();) {
-    const auto end = history_text.find('-', start);
-    history.push_back(history_text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  CheckDisjoint(hole, board);
+  const std::vector<std::string> history = ParseHistory(history_text);
   const Blueprint blueprint = Blueprint::Open(file, buckets);
   const auto actions = blueprint.Query(seat, history, hole.data(), board);
   fmt::print("seat {} with {} on {} after '{}' ({} iterations):\n", seat, hole_text,
@@ -155,6 +129,8 @@ int main(int argc, char** argv) {
     if (*query_cmd) return QueryBlueprint(query_file, query_seat, query_history, query_hole, query_board, query_buckets);
     if (*tree_cmd) {
       if (!tree_buckets.empty()) tree.overrides.push_back({"abstraction.buckets", tree_buckets, "--buckets"});
+      tree.buckets_given = !tree_buckets.empty();
+      tree.buckets_per_street_given = tree_cmd->count("--buckets-per-street") > 0;
       for (const std::string& s : tree_sets) tree.overrides.push_back(ParseSetOverride(s));
       return PrintTree(tree);
     }

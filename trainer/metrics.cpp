@@ -94,6 +94,7 @@ void MetricsWriter::Write(const RunStatus& run, std::span<const WorkerStatus> wo
 }
 
 std::string FormatClock(double s) {
+  if (!(s >= 0 && s < 1e12)) return "--";  // no time a run takes (and no overflow below)
   const auto total = static_cast<long>(s);
   if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
   return fmt::format("{}:{:02}", total / 60, total % 60);

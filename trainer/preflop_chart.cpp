@@ -19,6 +19,7 @@
 #include "solver/table_layout.h"
 #include "trainer/blueprint.h"
 #include "trainer/game_registry.h"
+#include "trainer/query.h"
 #include "trainer/picture.h"
 #include "trainer/train_main.h"
 
@@ -27,30 +28,6 @@ namespace {
 
 using abstraction::ActionKind;
 using abstraction::BettingTree;
-
-// Seat of a position name or number for `players` seats (seat 0 is the button).
-int SeatOf(const std::string& position, int players) {
-  std::map<std::string, int> names;
-  if (players == 2) {
-    names = {{"btn", 0}, {"sb", 0}, {"bb", 1}};
-  } else {
-    names = {{"btn", 0}, {"sb", 1}, {"bb", 2}, {"co", players - 1}};
-    if (players >= 4) names["utg"] = 3;
-    if (players >= 5) names["hj"] = players - 2;
-    if (players >= 6) names["mp"] = players - 2;
-  }
-  std::string lower = position;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (const auto it = names.find(lower); it != names.end()) return it->second;
-  if (!lower.empty() && std::all_of(lower.begin(), lower.end(), ::isdigit)) {
-    const int seat = std::stoi(lower);
-    if (seat < players) return seat;
-  }
-  std::string known;
-  for (const auto& [name, seat] : names) known += fmt::format("{}{} (seat {})", known.empty() ? "" : ", ", name, seat);
-  throw ConfigError(fmt::format("--position: expected a seat from 0 to {} or one of {}, found '{}'", players - 1,
-                                known, position));
-}
 
 // The seat's decision node: the actions of `facing` from the root ("r300-c"),
 // then folds by the players before the seat.
@@ -245,6 +222,30 @@ int Show(const Chart& chart, std::uint64_t iterations, int seat, const std::stri
 }
 
 }  // namespace
+
+int SeatOf(const std::string& position, int players) {
+  std::map<std::string, int> names;
+  if (players == 2) {
+    names = {{"btn", 0}, {"sb", 0}, {"bb", 1}};
+  } else {
+    names = {{"btn", 0}, {"sb", 1}, {"bb", 2}, {"co", players - 1}};
+    if (players >= 4) names["utg"] = 3;
+    if (players >= 5) names["hj"] = players - 2;
+    if (players >= 6) names["mp"] = players - 2;
+  }
+  std::string lower = position;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (const auto it = names.find(lower); it != names.end()) return it->second;
+  if (!lower.empty() && lower.size() <= 2 &&
+      std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    const int seat = std::stoi(lower);  // at most two digits: no overflow
+    if (seat < players) return seat;
+  }
+  std::string known;
+  for (const auto& [name, seat] : names) known += fmt::format("{}{} (seat {})", known.empty() ? "" : ", ", name, seat);
+  throw ConfigError(fmt::format("--position: expected a seat from 0 to {} or one of {}, found '{}'", players - 1,
+                                known, Printable(position)));
+}
 
 int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const InspectOptions& options) {
   if (!options.out.empty()) CheckPictureName(options.out, "--out");

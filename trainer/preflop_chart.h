@@ -1,11 +1,17 @@
 // The preflop chart of `train_blueprint inspect CKPT --preflop-chart`.
 #pragma once
 
+#include <string>
+
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
+
+// The seat of a position name (btn, sb, bb, utg, hj, mp, co) or number for
+// `players` seats (seat 0 is the button); ConfigError naming --position.
+int SeatOf(const std::string& position, int players);
 
 // Prints the 13 x 13 charts of options.position's first preflop decision
 // (after options.facing) and draws it to options.out if given. nlhe and

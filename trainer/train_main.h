@@ -42,6 +42,8 @@ struct TreeOptions {
   std::string config_path;
   std::vector<Override> overrides;
   std::string buckets_per_street = "169,200,200,200";  // for the infoset-action count and memory
+  bool buckets_per_street_given = false;  // then the config's bucket file is not opened
+  bool buckets_given = false;             // --buckets: its counts win
 };
 
 // Builds the betting tree of an nlhe config and prints its summary.

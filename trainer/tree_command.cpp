@@ -41,7 +41,9 @@ std::array<std::uint64_t, abstraction::kNumStreets> ParseBucketCounts(const std:
 int PrintTree(const TreeOptions& options) {
   std::array<std::uint64_t, abstraction::kNumStreets> buckets = ParseBucketCounts(options.buckets_per_street);
   const Config config = LoadConfig(options.config_path, options.overrides);
-  if (!config.abstraction.buckets.empty()) {
+  // Counts given on the command line win over the config's bucket file, which
+  // is then not opened (it may not exist yet); a --buckets file wins over both.
+  if (!config.abstraction.buckets.empty() && (options.buckets_given || !options.buckets_per_street_given)) {
     const abstraction::BucketFile file = abstraction::BucketFile::Open(config.abstraction.buckets);
     for (std::size_t s = 0; s < abstraction::kNumStreets; ++s) buckets[s] = file.buckets(static_cast<int>(s));
     fmt::print("card abstraction: {} ({} / {} / {} / {} buckets, fingerprint {:016x})\n", file.path(), buckets[0],

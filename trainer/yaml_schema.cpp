@@ -72,7 +72,9 @@ double ParseDurationSeconds(const std::string& text) {
   else if (unit == "m" || unit == "min") scale = 60;
   else if (unit == "h") scale = 3600;
   else if (unit == "d") scale = 86400;
-  if (scale == 0 || !std::isfinite(v) || v < 0 || text[0] == '-' || text[0] == '+' || std::isspace(text[0])) {
+  // Finite after the unit too: 1e308h is not a duration.
+  if (scale == 0 || !std::isfinite(v) || !std::isfinite(v * scale) || v < 0 || text[0] == '-' || text[0] == '+' ||
+      std::isspace(static_cast<unsigned char>(text[0]))) {
     throw std::invalid_argument("not a duration: " + text);
   }
   return v * scale;

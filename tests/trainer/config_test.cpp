@@ -415,3 +415,21 @@ TEST_CASE("every shipped config is valid; the hold'em ones describe the tables t
   CHECK(pushfold.game.name == GameName::kNlhePreflop);
   CHECK(TableOf(pushfold).stacks[0] == 10 * TableOf(pushfold).big_blind);
 }
+
+TEST_CASE("durations and counts at their limits: refused when infinite, written back so they parse again") {
+  CHECK(ErrorOf("", {{"run.time_budget", "1e308h", "--time-budget"}}) ==
+        "command line (--time-budget): run.time_budget: expected a duration such as 90s, 30m, 8h (0 = no limit), "
+        "found '1e308h'");
+  CHECK(ErrorOf("", {{"run.put_timeout", "2d", "--set"}}) ==
+        "command line (--set): run.put_timeout: expected a duration from 1ms to 24h, found '2d'");
+  // The largest values each key takes survive the resolved config.
+  const Config big = ParseConfig("run:\n  time_budget: 1e300s\ncheckpoint:\n  interval: 18446744073709551615\n  "
+                                 "snapshot_interval: 1e300h\n",
+                                 "big.yaml", {});
+  const Config again = ParseConfig(ToYaml(big), "resolved", {});
+  CHECK(again.run.time_budget_s == big.run.time_budget_s);
+  CHECK(again.checkpoint.interval.value == big.checkpoint.interval.value);
+  CHECK(again.checkpoint.interval.ToString() == "18446744073709551615");
+  CHECK(again.checkpoint.snapshot_interval.value == big.checkpoint.snapshot_interval.value);
+  CHECK(ToYaml(again) == ToYaml(big));
+}
