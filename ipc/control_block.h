@@ -1,5 +1,5 @@
 // ControlBlock: one per worker, in shared memory: its pid and state, a
-// heartbeat (written between batches), and counters that the worker bumps and the coordinator reads for
+// heartbeat (written while waiting and during batches), and counters that the worker bumps and the coordinator reads for
 // metrics. PutCounters is the part a queue producer updates (see
 // spsc_queue.h). All fields are lock-free atomics, so a process dying
 // mid-update leaves each counter either before or after the update.

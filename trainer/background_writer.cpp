@@ -12,11 +12,12 @@ void BackgroundWriter::Start(const char* what, std::function<std::string()> job)
   busy_.store(true, std::memory_order_release);
   thread_ = std::thread([this, what, job = std::move(job)] {
     cpus_.ApplyToThisThread();
-    Outcome outcome;
+    Outcome outcome{what, "", false};
     try {
       outcome.line = job();
     } catch (const std::exception& e) {
-      outcome = {fmt::format("{} failed: {}", what, e.what()), true};
+      outcome.line = fmt::format("{} failed: {}", what, e.what());
+      outcome.failed = true;
     }
     std::lock_guard lock(mutex_);
     outcome_ = std::move(outcome);

@@ -31,6 +31,7 @@ class BackgroundWriter {
   ~BackgroundWriter() { Join(); }
 
   struct Outcome {
+    std::string what;  // as Start was told: "checkpoint", "snapshot"
     std::string line;
     bool failed = false;
   };

@@ -32,14 +32,10 @@ void Blueprint::Write(const std::filesystem::path& path, const Config& config, s
   base::PutFixed<std::uint64_t>(head, probabilities.size());
   base::PutString(head, yaml);
   head.append((8 - head.size() % 8) % 8, '\0');
-  try {
-    base::WriteFramedFile(path, kBlueprintFormat, head.size() + probabilities.size_bytes(), [&](base::FileSink& out) {
-      out.Write(head);
-      out.Write(probabilities.data(), probabilities.size_bytes());
-    });
-  } catch (const base::FileError& e) {
-    throw abstraction::AssetError(e.what());
-  }
+  base::WriteFramedFile(path, kBlueprintFormat, head.size() + probabilities.size_bytes(), [&](base::FileSink& out) {
+    out.Write(head);
+    out.Write(probabilities.data(), probabilities.size_bytes());
+  });
 }
 
 Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {

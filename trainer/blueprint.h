@@ -52,7 +52,8 @@ extern const base::FrameFormat kBlueprintFormat;
 class Blueprint {
  public:
   // Writes `path` atomically (base::AtomicWriteFile). probabilities: one per
-  // table entry. AssetError naming the file if it cannot be written.
+  // table entry. base::FileError naming the file and the reason if it
+  // cannot be written.
   static void Write(const std::filesystem::path& path, const Config& config, std::uint64_t iterations,
                     std::uint64_t bucket_fingerprint, std::span<const float> probabilities);
 

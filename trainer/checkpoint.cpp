@@ -187,16 +187,12 @@ void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& da
   const std::span<const char> regrets = std::visit([](const auto& r) { return BytesOf(r); }, data.regrets);
   const std::span<const char> sums = BytesOf(data.strategy_sum);
   const std::uint64_t body = head.size() + regrets.size() + Pad8(regrets.size()) + sums.size();
-  try {
-    base::WriteFramedFile(path, kCheckpointFormat, body, [&](base::FileSink& out) {
-      out.Write(head);
-      out.Write(regrets.data(), regrets.size());
-      out.Zeros(Pad8(regrets.size()));
-      out.Write(sums.data(), sums.size());
-    });
-  } catch (const base::FileError& e) {
-    throw CheckpointError(e.what());
-  }
+  base::WriteFramedFile(path, kCheckpointFormat, body, [&](base::FileSink& out) {
+    out.Write(head);
+    out.Write(regrets.data(), regrets.size());
+    out.Zeros(Pad8(regrets.size()));
+    out.Write(sums.data(), sums.size());
+  });
 }
 
 CheckpointData ReadCheckpoint(const std::filesystem::path& path) {

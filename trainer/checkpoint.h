@@ -98,10 +98,10 @@ struct CheckpointData {
 };
 
 // Writes the current version atomically (base::AtomicWriteFile). Throws
-// CheckpointError naming the file on any I/O failure.
+// base::FileError naming the file on any I/O failure.
 void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& data);
 // Reads versions 3 and 4. Throws CheckpointError naming the file and what
-// is wrong.
+// is wrong (the command-line tools exit 2 for it: bad input).
 CheckpointData ReadCheckpoint(const std::filesystem::path& path);
 
 }  // namespace bp::trainer

@@ -192,6 +192,24 @@ const YamlSchema<Config>& Schema() {
                    if (c.run.put_timeout_s > 86400) throw Expected{"a duration from 1ms to 24h"};
                  },
                  [](const Config& c) { return FormatSeconds(c.run.put_timeout_s); }});
+    f.push_back({"run.worker_timeout",
+                 [](const std::string& s, Config& c) {
+                   const Expected expected{"auto or a duration from 100ms to 24h"};
+                   try {
+                     c.run.worker_timeout_s = s == "auto" ? 0 : ParseDurationField(s, 0.1);
+                   } catch (const Expected&) {
+                     throw expected;
+                   }
+                   if (c.run.worker_timeout_s > 86400) throw expected;
+                 },
+                 [](const Config& c) {
+                   return c.run.worker_timeout_s == 0 ? std::string("auto") : FormatSeconds(c.run.worker_timeout_s);
+                 }});
+    f.push_back({"run.max_worker_deaths",
+                 [](const std::string& s, Config& c) {
+                   c.run.max_worker_deaths = static_cast<int>(ParseUInt(s, 1, 1000000));
+                 },
+                 [](const Config& c) { return std::to_string(c.run.max_worker_deaths); }});
     f.push_back({"run.pin_workers", [](const std::string& s, Config& c) { c.run.pin_workers = ParseBool(s); },
                  [](const Config& c) { return std::string(c.run.pin_workers ? "true" : "false"); }});
     f.push_back({"run.coordinator_cpu",
@@ -213,6 +231,9 @@ const YamlSchema<Config>& Schema() {
     f.push_back({"checkpoint.snapshot_start",
                  [](const std::string& s, Config& c) { c.checkpoint.snapshot_start = ParseInterval(s); },
                  [](const Config& c) { return c.checkpoint.snapshot_start.ToString(); }});
+    f.push_back({"checkpoint.max_failures",
+                 [](const std::string& s, Config& c) { c.checkpoint.max_failures = static_cast<int>(ParseUInt(s, 0, 1000000)); },
+                 [](const Config& c) { return std::to_string(c.checkpoint.max_failures); }});
     f.push_back({"logging.logdir",
                  [](const std::string& s, Config& c) {
                    if (s.empty()) throw Expected{"a directory path"};
@@ -313,7 +334,22 @@ Config ParseConfig(const std::string& yaml_text, const std::string& source, cons
 }
 
 Config LoadConfig(const std::string& path, const std::vector<Override>& overrides) {
-  return ParseConfig(ReadConfigFile(path), path, overrides);
+  const std::string text = ReadConfigFile(path);
+  // A file with no keys (empty, or comments only) is a mistake, not a wish
+  // for the defaults.
+  bool keys = false;
+  try {
+    const YAML::Node root = YAML::Load(text);
+    keys = !root.IsNull() && !(root.IsMap() && root.size() == 0);
+  } catch (const YAML::Exception&) {
+    keys = true;  // ParseConfig reports where it is malformed
+  }
+  if (!keys) {
+    throw ConfigError(fmt::format("{}: expected a config with at least game.name (e.g. 'game: {{name: leduc}}'), "
+                                  "found no keys",
+                                  path));
+  }
+  return ParseConfig(text, path, overrides);
 }
 
 std::string ReadConfigFile(const std::string& path) {

@@ -139,6 +139,12 @@ struct Config {
     std::uint64_t batch_size = 10000;
     int queue_depth = 2;
     double put_timeout_s = 5;
+    // A worker with batches in flight that sends no heartbeat for this long
+    // is killed, respawned and its batches issued again; 0 (auto): 5 s more
+    // than the slowest batch seen.
+    double worker_timeout_s = 0;
+    // More worker deaths than this within a minute stop the run (exit 1).
+    int max_worker_deaths = 10;
     bool pin_workers = false;
     CoordinatorCpu coordinator_cpu = CoordinatorCpu::kAuto;
     bool deterministic = false;
@@ -151,6 +157,9 @@ struct Config {
     // (trainer/snapshot.h); off, iterations or a duration.
     Interval snapshot_interval{Interval::Unit::kIterations, 0};
     Interval snapshot_start{Interval::Unit::kIterations, 0};  // none before this point (Pluribus: 800 minutes)
+    // Checkpoint or snapshot writes that fail in a row (a full disk) before
+    // the run stops with its last good checkpoint (exit 1); 0: never stop.
+    int max_failures = 3;
   } checkpoint;
   struct Logging {
     std::string logdir = "runs/latest";

@@ -65,6 +65,7 @@ class Coordinator {
   // The turns of Run's loop, in order.
   void Start();
   void ReapDeadWorkers();
+  void WatchWorkers();
   std::uint64_t DrainResults(std::uint32_t w);
   std::uint64_t DrainResults();
   void CheckStop();
@@ -73,13 +74,14 @@ class Coordinator {
   void WriteMetricsIfDue();
   void CollectWrite();
   void StartDueWrites();
-  bool Finished() const { return stopping_ && ledger_->InFlight() == 0; }
+  bool Finished() const;
   void Sleep();
   int Finish();
 
   void ForkWorker(std::uint32_t w);
   void Apply(std::uint32_t w, const BatchResult& result);
   void StartCheckpoint(bool final);
+  void Collect(std::optional<BackgroundWriter::Outcome> outcome);
   void StartSnapshot();
   void WriteMetrics(bool final);
   RunStatus Status() const;
@@ -114,8 +116,14 @@ class Coordinator {
   double start_time_ = 0;      // steady clock seconds at start
   double elapsed_before_ = 0;  // training seconds before a resume
   bool stopping_ = false;
-  bool failed_ = false;        // the workers kept dying
+  bool failed_ = false;        // workers kept dying, writes failed, or the blueprint was not written
   std::string stop_reason_;
+  double stop_deadline_ = 0;   // steady seconds: a stop by signal waits no longer for batches in flight
+  std::uint64_t slowest_batch_ns_ = 0;  // busy time of the slowest batch seen (run.worker_timeout: auto)
+  std::vector<bool> killed_;            // by the watchdog, not reaped yet
+  int write_failures_ = 0;              // checkpoint or snapshot writes failed in a row
+  double checkpoint_retry_at_ = 0;      // training seconds; 0: no retry pending
+  bool metrics_failed_ = false;
   Periodic exploitability_due_, checkpoint_due_, snapshot_due_;
   double last_plain_progress_ = 0;
   bool follow_refused_logged_ = false;

@@ -27,14 +27,12 @@ namespace coordinator_detail {
 inline double SteadySeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-inline void Log(RunLog& log, const std::optional<BackgroundWriter::Outcome>& outcome) {
-  if (!outcome || outcome->line.empty()) return;
-  if (outcome->failed) {
-    log.Warn("{}", outcome->line);
-  } else {
-    log.Info("{}", outcome->line);
-  }
-}
+// Seconds a new worker may take to map the tables before its first heartbeat.
+inline constexpr double kStartupGrace = 60;
+// Seconds before a failed checkpoint is tried again.
+inline constexpr double kCheckpointRetry = 10;
+// Seconds a stop by signal waits for the batches in flight.
+inline constexpr double kSignalStopWait = 3;
 }  // namespace coordinator_detail
 
 template <solver::Game G>
@@ -68,6 +66,7 @@ int Coordinator<G>::Run() {
   Start();
   while (!Finished()) {
     ReapDeadWorkers();
+    WatchWorkers();
     const std::uint64_t applied = DrainResults();
     CheckStop();
     if (!stopping_) IssueBatches();
@@ -125,11 +124,7 @@ void Coordinator<G>::Start() {
   base::AllocatePopulatedPrivate(spare_.strategy_sum, strategy_entries_);
 
   const std::string yaml = ToYaml(config_);
-  try {
-    base::AtomicWriteFile(run_.Config(), [&](base::FileSink& out) { out.Write(yaml); });
-  } catch (const base::FileError& e) {
-    throw CheckpointError(e.what());
-  }
+  base::AtomicWriteFile(run_.Config(), [&](base::FileSink& out) { out.Write(yaml); });  // FileError: exit 1
   std::filesystem::create_directories(run_.Checkpoints());
   start_time_ = coordinator_detail::SteadySeconds();
   metrics_.emplace(run_.Metrics(), workers_, Elapsed(), ledger_->iterations());
@@ -137,7 +132,9 @@ void Coordinator<G>::Start() {
     p->Mark(Elapsed(), ledger_->iterations());
   }
   const pid_t coordinator = ::getpid();
-  pool_.emplace(workers_, stop_, [this, coordinator](std::uint32_t w) {
+  killed_.assign(workers_, false);
+  pool_.emplace(workers_, static_cast<std::size_t>(config_.run.max_worker_deaths), stop_,
+                [this, coordinator](std::uint32_t w) {
     const WorkerContext ctx{w,
                             coordinator,
                             config_.run.pin_workers ? static_cast<int>(w % std::thread::hardware_concurrency()) : -1,
@@ -161,9 +158,10 @@ void Coordinator<G>::Start() {
 template <solver::Game G>
 void Coordinator<G>::ForkWorker(std::uint32_t w) {
   // Fork only from a single-threaded process.
-  coordinator_detail::Log(log_, writer_.Join());
+  Collect(writer_.Join());
   evaluation_.Join();
   const pid_t pid = pool_->Fork(w);
+  killed_[w] = false;
   segment_->control(w).pid.store(pid);
   metrics_->WorkerStarted(w, pid);  // a new process starts at zero CPU time
 }
@@ -177,8 +175,9 @@ void Coordinator<G>::ReapDeadWorkers() {
     segment_->ResetWorker(d.index);
     const std::string how = DescribeWorkerEnd(d.status);
     if (d.too_many) {
-      log_.Warn("worker {} (pid {}) {}; more than {} worker deaths in a minute: stopping the run", d.index, d.pid, how,
-                WorkerPool::kMaxDeathsPerMinute);
+      log_.Warn("worker {} (pid {}) {}; more than {} worker deaths in a minute (run.max_worker_deaths): stopping the "
+                "run",
+                d.index, d.pid, how, config_.run.max_worker_deaths);
       stopping_ = true;
       stop_reason_ = "workers keep dying";
       failed_ = true;
@@ -189,6 +188,27 @@ void Coordinator<G>::ReapDeadWorkers() {
       log_.Warn("worker {} (pid {}) {}; {} batch(es) will be issued again; respawned as pid {}", d.index, d.pid, how,
                 lost, pool_->pid(d.index));
     }
+  }
+}
+
+template <solver::Game G>
+void Coordinator<G>::WatchWorkers() {
+  const double timeout_s =
+      config_.run.worker_timeout_s > 0 ? config_.run.worker_timeout_s : 5.0 + 1e-9 * static_cast<double>(slowest_batch_ns_);
+  const auto now = static_cast<std::int64_t>(MonotonicNs());
+  for (std::uint32_t w = 0; w < workers_; ++w) {
+    if (!pool_->alive(w) || killed_[w] || ledger_->InFlight(w) == 0) continue;
+    const auto beat = static_cast<std::int64_t>(segment_->control(w).heartbeat_ns.load(std::memory_order_relaxed));
+    const auto forked = static_cast<std::int64_t>(pool_->forked_ns(w));
+    // Before its first heartbeat a worker maps the tables: a grace period.
+    const double silent = beat > forked ? 1e-9 * static_cast<double>(now - beat)
+                                        : 1e-9 * static_cast<double>(now - forked) - coordinator_detail::kStartupGrace;
+    if (silent <= timeout_s) continue;
+    log_.Warn("worker {} (pid {}) sent no heartbeat for {:.1f} s with {} batch(es) in flight (run.worker_timeout {:.1f} "
+              "s): killing it",
+              w, pool_->pid(w), silent, ledger_->InFlight(w), timeout_s);
+    killed_[w] = true;
+    pool_->Kill(w);  // Reap respawns it and issues its batches again
   }
 }
 
@@ -225,6 +245,7 @@ void Coordinator<G>::Apply(std::uint32_t w, const BatchResult& r) {
     throw std::runtime_error(fmt::format("worker {} sent malformed deltas for batch {}", w, r.batch_id));
   }
   apply_seconds_ += coordinator_detail::SteadySeconds() - start;
+  slowest_batch_ns_ = std::max(slowest_batch_ns_, r.busy_ns);
   slabs.Release(r.slab);
   if (!config_.solver.discount_interval->off()) {  // linear CFR, at a batch boundary
     const std::uint64_t due = schedule_.DiscountsDue(discounts_applied_, Elapsed(), ledger_->iterations());
@@ -240,7 +261,16 @@ void Coordinator<G>::CheckStop() {
   if (!reason) return;
   stopping_ = true;
   stop_reason_ = *reason;
+  if (stop_.stop_requested()) stop_deadline_ = coordinator_detail::SteadySeconds() + coordinator_detail::kSignalStopWait;
   log_.Info("stopping ({}): applying the batches in flight", stop_reason_);
+}
+
+template <solver::Game G>
+bool Coordinator<G>::Finished() const {
+  // A stop by signal waits a few seconds for the batches in flight; those
+  // still out then are kept in the final checkpoint as pending.
+  return stopping_ && (ledger_->InFlight() == 0 ||
+                       (stop_deadline_ > 0 && coordinator_detail::SteadySeconds() > stop_deadline_));
 }
 
 template <solver::Game G>
@@ -292,11 +322,16 @@ int Coordinator<G>::Finish() {
   evaluation_.Join();
   exploitability_ = evaluation_.Now(tables_.strategy_sum);
   StartCheckpoint(true);
-  coordinator_detail::Log(log_, writer_.Join());
+  Collect(writer_.Join());
   if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
-    WriteNlheBlueprint({config_, layout_, tables_.regrets, tables_.strategy_sum, layout_fingerprint_,
-                        ledger_->iterations(), game_.buckets().fingerprint()},
-                       run_, log_);
+    try {
+      WriteNlheBlueprint({config_, layout_, tables_.regrets, tables_.strategy_sum, layout_fingerprint_,
+                          ledger_->iterations(), game_.buckets().fingerprint()},
+                         run_, log_);
+    } catch (const std::exception& e) {  // the metrics and the summary are still written
+      log_.Warn("the blueprint was not written: {}", e.what());
+      failed_ = true;
+    }
   }
   WriteMetrics(true);
   log_.EndProgress();
@@ -306,7 +341,11 @@ int Coordinator<G>::Finish() {
             ledger_->ExactlyOnce() ? "; every batch applied exactly once" : "");
   log_.Info("done: {} iterations in {} ({}); logs in {}", ledger_->iterations(), FormatClock(Session()), stop_reason_,
             run_.root().string());
-  return writer_.failed() || failed_ ? 1 : 0;
+  if (ledger_->InFlight() > 0) {
+    log_.Info("{} batch(es) still in flight when the run stopped are pending in the final checkpoint",
+              ledger_->InFlight());
+  }
+  return writer_.failed() || failed_ || metrics_failed_ || log_.failed() ? 1 : 0;
 }
 
 template <solver::Game G>

@@ -23,7 +23,30 @@ void Coordinator<G>::WriteMetricsIfDue() {
 
 template <solver::Game G>
 void Coordinator<G>::CollectWrite() {
-  if (writer_.started() && !writer_.busy()) coordinator_detail::Log(log_, writer_.Join());  // logs it now
+  if (writer_.started() && !writer_.busy()) Collect(writer_.Join());  // logs it now
+}
+
+template <solver::Game G>
+void Coordinator<G>::Collect(std::optional<BackgroundWriter::Outcome> outcome) {
+  if (!outcome) return;
+  if (!outcome->failed) {
+    if (!outcome->line.empty()) log_.Info("{}", outcome->line);
+    write_failures_ = 0;
+    return;
+  }
+  ++write_failures_;
+  const int most = config_.checkpoint.max_failures;
+  log_.Warn("{} ({} write failure(s) in a row; the last good checkpoint is kept)", outcome->line, write_failures_);
+  if (most > 0 && write_failures_ >= most && !stopping_) {
+    log_.Warn("stopping: {} checkpoint or snapshot writes failed in a row (checkpoint.max_failures); the run cannot "
+              "be saved",
+              write_failures_);
+    stopping_ = true;
+    stop_reason_ = "writes failed";
+    failed_ = true;
+  } else if (outcome->what == "checkpoint") {
+    checkpoint_retry_at_ = Elapsed() + coordinator_detail::kCheckpointRetry;
+  }
 }
 
 template <solver::Game G>
@@ -34,7 +57,9 @@ void Coordinator<G>::StartDueWrites() {
   if (stopping_ || writer_.busy()) return;
   const double now = Elapsed();
   const std::uint64_t iterations = ledger_->iterations();
-  if (checkpoint_due_.Due(now, iterations)) {
+  const bool retry = checkpoint_retry_at_ > 0 && now >= checkpoint_retry_at_;
+  if (retry || checkpoint_due_.Due(now, iterations)) {
+    checkpoint_retry_at_ = 0;
     StartCheckpoint(false);
   } else if (strategy_entries_ < layout_.num_entries() && snapshot_due_.Due(now, iterations) &&
              RunSchedule::Reached(config_.checkpoint.snapshot_start, now, iterations)) {
@@ -44,7 +69,7 @@ void Coordinator<G>::StartDueWrites() {
 
 template <solver::Game G>
 void Coordinator<G>::StartCheckpoint(bool final) {
-  coordinator_detail::Log(log_, writer_.Join());  // spare_ is the writer's until then
+  Collect(writer_.Join());  // spare_ is the writer's until then
   const double start = coordinator_detail::SteadySeconds();
   CheckpointData data = std::move(spare_);
   data.config_yaml = ToYaml(config_);
@@ -127,7 +152,12 @@ void Coordinator<G>::WriteMetrics(bool final) {
     workers.push_back({pool_->pid(w), &segment_->control(w), kBatchQueueCapacity - segment_->batches(w).WriteAvailable(),
                        segment_->results(w).ReadAvailable()});
   }
-  metrics_->Write(status, workers);
+  try {
+    metrics_->Write(status, workers);
+  } catch (const std::exception& e) {  // training goes on; the exit code says so
+    if (!metrics_failed_) log_.Warn("{}; metrics are missing from here on", e.what());
+    metrics_failed_ = true;
+  }
   new_exploitability_.reset();
   if (follow_ && !follow_refused_logged_ && segment_->shared().cpu.failures.load(std::memory_order_relaxed) > 0) {
     follow_refused_logged_ = true;

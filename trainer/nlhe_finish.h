@@ -30,7 +30,7 @@ struct NlheFinish {
 };
 
 // Writes run.Blueprint() and logs what went into it and how long it took.
-// AssetError if it cannot be written.
+// base::FileError if it cannot be written.
 void WriteNlheBlueprint(const NlheFinish& finish, const RunDir& run, RunLog& log);
 
 }  // namespace bp::trainer

@@ -8,19 +8,6 @@
 
 namespace bp::trainer {
 
-std::string Printable(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      out += fmt::format("\\x{:02x}", u);
-    }
-  }
-  return out;
-}
-
 std::vector<abstraction::Card> ParseCardList(const std::string& text, const char* flag, std::size_t min,
                                              std::size_t max) {
   std::vector<abstraction::Card> cards;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "abstraction/card.h"
+#include "trainer/yaml_schema.h"  // Printable
 
 namespace bp::trainer {
 
@@ -30,8 +31,5 @@ std::vector<std::string> ParseHistory(const std::string& text);
 // The chips of "r<chips>": digits only, from 1 to 1,000,000,000; nullopt
 // otherwise.
 std::optional<std::int32_t> RaiseChips(std::string_view action);
-
-// `text` with every byte outside printable ASCII as \xNN.
-std::string Printable(std::string_view text);
 
 }  // namespace bp::trainer

@@ -67,4 +67,24 @@ void RunDir::PruneCheckpoints(int keep) const {
   }
 }
 
+std::vector<std::filesystem::path> RunDir::RemoveTemporaries() const {
+  std::vector<std::filesystem::path> removed;
+  auto sweep = [&](const std::filesystem::path& dir, auto ours) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() <= 4 || !name.ends_with(".tmp") || !ours(std::string_view(name).substr(0, name.size() - 4))) {
+        continue;
+      }
+      std::error_code gone;
+      if (entry.is_regular_file(gone) && std::filesystem::remove(entry.path(), gone)) removed.push_back(entry.path());
+    }
+  };
+  sweep(root_, [](std::string_view n) { return n == "config.yaml" || n == "blueprint.bin"; });
+  sweep(Checkpoints(), [](std::string_view n) { return IterationOf(n, kCheckpointPrefix).has_value(); });
+  sweep(Snapshots(), [](std::string_view n) { return IterationOf(n, kSnapshotPrefix).has_value(); });
+  std::sort(removed.begin(), removed.end());
+  return removed;
+}
+
 }  // namespace bp::trainer

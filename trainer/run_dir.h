@@ -43,6 +43,11 @@ class RunDir {
   std::vector<std::filesystem::path> ListSnapshots() const;
   // Deletes all but the newest `keep` checkpoints.
   void PruneCheckpoints(int keep) const;
+  // Deletes the temporary files writes that never finished left (a
+  // "<name>.tmp" of config.yaml, blueprint.bin, a checkpoint or a snapshot)
+  // and returns their paths. Requires: no write of this run is going on (the
+  // caller holds the run's lock).
+  std::vector<std::filesystem::path> RemoveTemporaries() const;
 
   // The iteration of "<prefix><digits>.bin", if `name` is one.
   static std::optional<std::uint64_t> IterationOf(std::string_view name, std::string_view prefix);

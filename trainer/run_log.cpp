@@ -1,6 +1,9 @@
 #include "trainer/run_log.h"
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
+#include <stdexcept>
 
 namespace bp::trainer {
 
@@ -12,6 +15,8 @@ RunLog::~RunLog() {
 void RunLog::Open(const std::filesystem::path& path) {
   if (file_) std::fclose(file_);
   file_ = std::fopen(path.c_str(), "a");
+  if (file_ == nullptr) throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  path_ = path;
 }
 
 void RunLog::Line(const char* level, const std::string& text) {
@@ -19,9 +24,15 @@ void RunLog::Line(const char* level, const std::string& text) {
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", std::localtime(&now));
   const std::string line = fmt::format("{} {} {}\n", stamp, level, text);
-  if (file_) {
-    std::fputs(line.c_str(), file_);
-    std::fflush(file_);
+  if (file_ && (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0)) {
+    const std::string why = std::strerror(errno);
+    std::fclose(file_);
+    file_ = nullptr;
+    failed_ = true;
+    if (progress_shown_) std::fputs("\r\033[2K", stderr);
+    std::fprintf(stderr, "%s warn %s cannot be written (%s): the log goes on here only\n", stamp, path_.c_str(),
+                 why.c_str());
+    progress_shown_ = false;
   }
   if (progress_shown_) std::fputs("\r\033[2K", stderr);
   std::fputs(line.c_str(), stderr);

@@ -20,8 +20,11 @@ class RunLog {
   RunLog& operator=(const RunLog&) = delete;
   ~RunLog();
 
-  // Appends to `path` (creating it). Lines before Open go to stderr only.
+  // Appends to `path` (creating it); std::runtime_error if it cannot.
+  // Lines before Open go to stderr only.
   void Open(const std::filesystem::path& path);
+  // A line could not be written to the file (it then goes to stderr only).
+  bool failed() const { return failed_; }
   bool interactive() const { return interactive_; }
   void set_interactive(bool on) { interactive_ = on; }
 
@@ -41,6 +44,8 @@ class RunLog {
   void Line(const char* level, const std::string& text);
 
   std::FILE* file_ = nullptr;
+  std::filesystem::path path_;
+  bool failed_ = false;
   bool interactive_ = false;
   bool progress_shown_ = false;
 };

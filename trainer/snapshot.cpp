@@ -9,7 +9,6 @@
 #include <optional>
 
 #include "base/coding.h"
-#include "trainer/checkpoint.h"
 
 namespace bp::trainer {
 
@@ -60,17 +59,13 @@ std::string OpenSnapshot(const std::filesystem::path& path, std::uint64_t finger
 }  // namespace
 
 void WriteSnapshot(const std::filesystem::path& path, const SnapshotHeader& header, std::span<const float> probabilities) {
-  try {
-    base::WriteFramedFile(path, kSnapshotFormat, kHeaderBytes + probabilities.size_bytes(), [&](base::FileSink& out) {
-      out.Put<std::uint64_t>(header.iteration);
-      out.Put<std::uint64_t>(header.layout_fingerprint);
-      out.Put<std::uint64_t>(header.first_entry);
-      out.Put<std::uint64_t>(probabilities.size());
-      out.Write(probabilities.data(), probabilities.size_bytes());
-    });
-  } catch (const base::FileError& e) {
-    throw CheckpointError(e.what());
-  }
+  base::WriteFramedFile(path, kSnapshotFormat, kHeaderBytes + probabilities.size_bytes(), [&](base::FileSink& out) {
+    out.Put<std::uint64_t>(header.iteration);
+    out.Put<std::uint64_t>(header.layout_fingerprint);
+    out.Put<std::uint64_t>(header.first_entry);
+    out.Put<std::uint64_t>(probabilities.size());
+    out.Write(probabilities.data(), probabilities.size_bytes());
+  });
 }
 
 int MeanOfSnapshots(const RunDir& run, std::uint64_t layout_fingerprint, std::uint64_t first_entry,

@@ -36,7 +36,7 @@ struct SnapshotHeader {
   std::uint64_t count = 0;
 };
 
-// Writes the current version atomically; CheckpointError if it cannot be written.
+// Writes the current version atomically; base::FileError if it cannot be written.
 void WriteSnapshot(const std::filesystem::path& path, const SnapshotHeader& header, std::span<const float> probabilities);
 
 // The mean of the valid snapshots of `run` whose fingerprint and range

@@ -148,6 +148,12 @@ int Train(const TrainOptions& options) {
   log.set_interactive(config.logging.progress == ProgressStyle::kBar ||
                       (config.logging.progress == ProgressStyle::kAuto && ::isatty(STDERR_FILENO)));
   if (resume) log.Info("resuming from {}", resumed_path.string());
+  std::vector<std::string> temporaries;
+  for (const auto& path : RunDir(config.logging.logdir).RemoveTemporaries()) temporaries.push_back(path.string());
+  if (!temporaries.empty()) {
+    log.Info("removed {} temporary file(s) that interrupted writes left: {}", temporaries.size(),
+             fmt::join(temporaries, ", "));
+  }
   log.Info("config {}, logs in {}", config.source, config.logging.logdir);
   const StopToken stop = InstallSignalHandlers();
   std::optional<abstraction::PreflopEquity> equity;

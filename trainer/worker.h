@@ -10,6 +10,9 @@
 // put. The result queue holds as many descriptors as the worker has slabs, so
 // the put only waits if the coordinator is gone; every wait and timeout is
 // counted in the control block, and a timed-out put is retried, never dropped.
+// Its heartbeat (control block) is written while it waits and every
+// kHeartbeatIterations iterations of a batch: one that stops writing it
+// (stopped, stalled, looping) is killed by the coordinator's watchdog.
 // Its exit status says why it ended (WorkerExit, trainer/shared_state.h).
 #pragma once
 
@@ -18,6 +21,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -51,6 +55,10 @@ struct WorkerContext {
   solver::SamplingOptions options;
 };
 
+// Iterations between heartbeats within a batch.
+inline constexpr std::uint64_t kHeartbeatIterations = 256;
+
+// The clock of heartbeats (steady_clock, as the coordinator's).
 inline std::uint64_t MonotonicNs() {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -121,7 +129,12 @@ void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerCo
     solver.rng().Seed(batch.seed);
     solver.Seek(batch.first_iteration);
     solver.SetPhase((batch.flags & kBatchPrune) != 0, (batch.flags & kBatchAverage) != 0);
-    solver.Iterate(batch.count);
+    // In pieces, with a heartbeat after each (the coordinator's watchdog);
+    // Iterate(a) then Iterate(b) is Iterate(a + b), bit for bit.
+    for (std::uint64_t done = 0; done < batch.count; done += kHeartbeatIterations) {
+      solver.Iterate(std::min(kHeartbeatIterations, batch.count - done));
+      control.heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
+    }
     std::optional<std::uint32_t> slab;
     while (!(slab = pool.AcquireFor(ctx.index, std::chrono::milliseconds(200)))) {
       if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);

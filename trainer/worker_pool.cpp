@@ -44,8 +44,12 @@ std::string DescribeWorkerEnd(int status) {
   return "stopped";
 }
 
-WorkerPool::WorkerPool(std::uint32_t workers, StopToken stop, Body body)
-    : stop_(stop), body_(std::move(body)), pids_(workers, 0) {}
+WorkerPool::WorkerPool(std::uint32_t workers, std::size_t max_deaths_per_minute, StopToken stop, Body body)
+    : max_deaths_per_minute_(max_deaths_per_minute),
+      stop_(stop),
+      body_(std::move(body)),
+      pids_(workers, 0),
+      forked_ns_(workers, 0) {}
 
 WorkerPool::~WorkerPool() {
   for (pid_t& pid : pids_) {
@@ -66,7 +70,13 @@ pid_t WorkerPool::Fork(std::uint32_t index) {
     ::_exit(static_cast<int>(WorkerExit::kFailed));  // a body returns only by mistake
   }
   pids_[index] = pid;
+  forked_ns_[index] = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
   return pid;
+}
+
+void WorkerPool::Kill(std::uint32_t index) {
+  if (alive(index)) ::kill(pids_[index], SIGKILL);
 }
 
 std::vector<WorkerPool::Death> WorkerPool::Reap(double now) {
@@ -81,7 +91,7 @@ std::vector<WorkerPool::Death> WorkerPool::Reap(double now) {
     recent_deaths_.push_back(now);
     std::erase_if(recent_deaths_, [&](double t) { return now - t > 60; });
     deaths.push_back({static_cast<std::uint32_t>(found - pids_.begin()), pid, status,
-                      recent_deaths_.size() > kMaxDeathsPerMinute});
+                      recent_deaths_.size() > max_deaths_per_minute_});
   }
   return deaths;
 }

@@ -34,7 +34,7 @@ class WorkerPool {
   // Runs in the forked child, as worker `index`; never returns.
   using Body = std::function<void(std::uint32_t index)>;
 
-  WorkerPool(std::uint32_t workers, StopToken stop, Body body);
+  WorkerPool(std::uint32_t workers, std::size_t max_deaths_per_minute, StopToken stop, Body body);
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
   ~WorkerPool();
@@ -51,21 +51,27 @@ class WorkerPool {
     std::uint32_t index;
     pid_t pid;
     int status;         // waitpid's
-    bool too_many;      // more than kMaxDeathsPerMinute deaths in the last minute, this one included
+    bool too_many;      // more than max_deaths_per_minute deaths in the last minute, this one included
   };
-  static constexpr std::size_t kMaxDeathsPerMinute = 10;
   // The workers that died since the last call; `now` is a steady clock in
   // seconds. Cheap when nothing happened: no system call.
   std::vector<Death> Reap(double now);
+
+  // Sends SIGKILL to worker `index` (a hung one); Reap notices its death.
+  void Kill(std::uint32_t index);
+  // Steady-clock nanoseconds when worker `index` was last forked.
+  std::uint64_t forked_ns(std::uint32_t index) const { return forked_ns_[index]; }
 
   // Asks every live worker to stop (`ask(index)`), waits up to 2 s for them
   // to exit, then kills the rest, saying so in `log`.
   void Stop(const std::function<void(std::uint32_t)>& ask, RunLog& log);
 
  private:
+  std::size_t max_deaths_per_minute_;
   StopToken stop_;
   Body body_;
   std::vector<pid_t> pids_;
+  std::vector<std::uint64_t> forked_ns_;
   double last_reap_ = -1e300;
   std::vector<double> recent_deaths_;  // times of deaths in the last minute
 };

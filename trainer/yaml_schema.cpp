@@ -9,10 +9,23 @@
 
 namespace bp::trainer {
 
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      out += fmt::format("\\x{:02x}", u);
+    }
+  }
+  return out;
+}
+
 Override ParseSetOverride(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw ConfigError(fmt::format("command line (--set): expected key.path=value, found '{}'", text));
+    throw ConfigError(fmt::format("command line (--set): expected key.path=value, found '{}'", Printable(text)));
   }
   return {text.substr(0, eq), text.substr(eq + 1), "--set"};
 }
@@ -140,7 +153,7 @@ std::string Found(const YAML::Node& node) {
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Null: return "nothing";
-    default: return "'" + node.Scalar() + "'";
+    default: return "'" + Printable(node.Scalar()) + "'";
   }
 }
 

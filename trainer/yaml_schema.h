@@ -36,6 +36,10 @@ struct Override {
   std::string origin;  // e.g. "--batch-size" or "--set"
 };
 
+// `text` with every byte outside printable ASCII as \xNN: what an error
+// message shows of an input.
+std::string Printable(std::string_view text);
+
 // "key.path=value" from a --set flag; ConfigError if there is no '='.
 Override ParseSetOverride(const std::string& text);
 
@@ -169,7 +173,7 @@ class YamlSchema {
       for (const auto& kv : root) {
         const std::string section = kv.first.Scalar();
         if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
-          throw ConfigError(Where(source, kv.first.Mark()) + ": unknown section '" + section + "'" +
+          throw ConfigError(Where(source, kv.first.Mark()) + ": unknown section '" + Printable(section) + "'" +
                             Suggest(section, sections) + "; sections are " + Join(sections));
         }
         if (kv.second.IsNull()) continue;
@@ -188,7 +192,8 @@ class YamlSchema {
     for (const Override& o : overrides) {
       const Field<T>* field = Find(o.key);
       if (field == nullptr) {
-        throw ConfigError("command line (" + o.origin + "): unknown key '" + o.key + "'" + Suggest(o.key, KnownKeys()));
+        throw ConfigError("command line (" + o.origin + "): unknown key '" + Printable(o.key) + "'" +
+                          Suggest(o.key, KnownKeys()));
       }
       Set(*field, o.value, config, "command line (" + o.origin + ")");
       given.push_back({field, "command line (" + o.origin + ")", false});
@@ -251,7 +256,7 @@ class YamlSchema {
     try {
       field.set(value, config);
     } catch (const Expected& e) {
-      throw ConfigError(where + ": " + field.path + ": expected " + e.what + ", found '" + value + "'");
+      throw ConfigError(where + ": " + field.path + ": expected " + e.what + ", found '" + Printable(value) + "'");
     }
   }
 
@@ -273,7 +278,7 @@ class YamlSchema {
             hint = " (it exists only as " + f.path + ")";
           }
         }
-        throw ConfigError(Where(source, kv.first.Mark()) + ": unknown key '" + path + "'" + hint);
+        throw ConfigError(Where(source, kv.first.Mark()) + ": unknown key '" + Printable(path) + "'" + hint);
       }
       if (kv.second.IsNull()) continue;
       if (!kv.second.IsMap()) {
