@@ -12,6 +12,7 @@
 
 #include "base/check.h"
 #include "base/coding.h"
+#include "base/file_system.h"
 #include "base/memory.h"
 
 namespace bp::base {
@@ -106,7 +107,7 @@ FileSink::FileSink(int fd, std::filesystem::path path)
 
 void FileSink::WriteOut(const char* data, std::size_t bytes) {
   while (bytes > 0) {
-    const ssize_t n = ::write(fd_, data, bytes);
+    const ssize_t n = Files().Write(fd_, data, bytes);
     if (n < 0) {
       if (errno == EINTR) continue;
       FailErrno(path_, "write failed");
@@ -152,26 +153,26 @@ void AtomicWriteFile(const std::filesystem::path& path, const std::function<void
   std::filesystem::create_directories(dir, ec);
   if (ec) Fail(FileError::Kind::kIo, dir, "cannot create the directory: " + ec.message());
   const std::filesystem::path tmp = path.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = Files().Open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) FailErrno(tmp, "cannot create");
   try {
     FileSink sink(fd, tmp);
     write(sink);
     sink.Flush();
-    if (::fsync(fd) != 0) FailErrno(tmp, "fsync failed");
-    const int closed = ::close(fd);
+    if (Files().Fsync(fd) != 0) FailErrno(tmp, "fsync failed");
+    const int closed = Files().Close(fd);
     fd = -1;
     if (closed != 0) FailErrno(tmp, "close failed");
-    if (::rename(tmp.c_str(), path.c_str()) != 0) FailErrno(path, "cannot rename into place");
+    if (Files().Rename(tmp.c_str(), path.c_str()) != 0) FailErrno(path, "cannot rename into place");
   } catch (...) {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) Files().Close(fd);
     ::unlink(tmp.c_str());
     throw;
   }
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int dir_fd = Files().Open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (dir_fd < 0) FailErrno(dir, "cannot open the directory to sync it");
-  const int synced = ::fsync(dir_fd);
-  ::close(dir_fd);
+  const int synced = Files().Fsync(dir_fd);
+  Files().Close(dir_fd);
   if (synced != 0) FailErrno(dir, "fsync of the directory failed");
 }
 

@@ -22,7 +22,8 @@
 // crash leaves the old file or the new one, never half of one. Every failed
 // write, fsync, close or rename is a FileError (kIo) naming the file and
 // the reason, and removes the temporary file: a full disk is an error, and
-// never damages the file that was there.
+// never damages the file that was there. Every system call goes through
+// base::Files() (base/file_system.h), where a test can make it fail.
 //
 // Reading: the size, the magic, the version (against the format's list), the
 // body length and the checksum are checked, in that order, before the body

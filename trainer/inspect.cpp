@@ -1,7 +1,6 @@
 #include <fmt/core.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -29,31 +28,6 @@ namespace bp::trainer {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
-
-double MeanWorkerCpu(const json& row) {
-  double sum = 0;
-  for (const auto& w : row[metrics::kWorkers]) sum += w[metrics::kCpuPct].get<double>();
-  return row[metrics::kWorkers].empty() ? 0 : sum / static_cast<double>(row[metrics::kWorkers].size());
-}
-
-std::vector<json> ReadMetrics(const fs::path& dir) {
-  const fs::path path = RunDir(dir).Metrics();
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path.string() + ": cannot read (is this a run directory?)");
-  std::vector<json> rows;
-  int line_no = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_no;
-    if (line.empty()) continue;
-    try {
-      rows.push_back(json::parse(line));
-    } catch (const json::exception& e) {
-      throw ConfigError(fmt::format("{}:{}: not a JSON object: {}", path.string(), line_no, e.what()));
-    }
-  }
-  return rows;
-}
 
 using Series = std::vector<std::pair<double, double>>;
 
@@ -104,19 +78,18 @@ std::string Panel(const std::vector<Series>& series, double top, const std::stri
   return svg;
 }
 
-void WritePlot(const std::vector<json>& rows, const fs::path& out) {
+void WritePlot(const std::vector<MetricsRow>& rows, const fs::path& out) {
   CheckPictureName(out, "--plot");
   Series rate, expl;
   std::vector<Series> cpu;
-  for (const auto& r : rows) {
-    if (r.value(metrics::kFinal, false)) continue;
-    const double t = r[metrics::kTime].get<double>();
-    rate.emplace_back(t, r[metrics::kIterationsPerS].get<double>());
-    for (std::size_t w = 0; w < r[metrics::kWorkers].size(); ++w) {
+  for (const MetricsRow& r : rows) {
+    if (r.final) continue;
+    rate.emplace_back(r.t, r.iterations_per_s);
+    for (std::size_t w = 0; w < r.workers.size(); ++w) {
       if (cpu.size() <= w) cpu.resize(w + 1);
-      cpu[w].emplace_back(t, r[metrics::kWorkers][w][metrics::kCpuPct].get<double>());
+      cpu[w].emplace_back(r.t, r.workers[w].cpu_pct);
     }
-    if (r.contains(metrics::kExploitability)) expl.emplace_back(t, r[metrics::kExploitability].get<double>());
+    if (r.exploitability) expl.emplace_back(r.t, *r.exploitability);
   }
   std::string svg = R"(<svg xmlns="http://www.w3.org/2000/svg" width="720" height="640" font-family="sans-serif">)";
   svg += R"(<rect width="100%" height="100%" fill="white"/>)";
@@ -128,47 +101,42 @@ void WritePlot(const std::vector<json>& rows, const fs::path& out) {
 }
 
 int InspectRun(const fs::path& dir, const InspectOptions& options) {
-  const auto rows = ReadMetrics(dir);
+  std::vector<std::string> skipped;
+  const auto rows = ReadMetricsFile(RunDir(dir).Metrics(), skipped);
   fmt::print("run {}\n", dir.string());
   std::ifstream cfg(RunDir(dir).Config());
   std::stringstream text;
   text << cfg.rdbuf();
   fmt::print("\n{}\n", text.str());
+  for (const std::string& s : skipped) fmt::print("{}\n", s);
   if (rows.empty()) {
     fmt::print("no metrics yet\n");
     return 0;
   }
-  const json& last = rows.back();
-  fmt::print("iterations {}  time {:.1f} s  {}\n", last[metrics::kIterations].get<std::uint64_t>(), last[metrics::kTime].get<double>(),
-             last.value(metrics::kFinal, false) ? "finished (" + last.value(metrics::kStopReason, std::string("?")) + ")"
-                                        : "still running or killed");
-  fmt::print("batches: {} issued, {} lost, {} issued again, {} applied; worker deaths {}\n",
-             last[metrics::kBatchesIssued].get<std::uint64_t>(), last[metrics::kBatchesLost].get<std::uint64_t>(),
-             last[metrics::kBatchesReissued].get<std::uint64_t>(), last[metrics::kBatchesApplied].get<std::uint64_t>(),
-             last.value(metrics::kWorkerDeaths, 0));
+  const MetricsRow& last = rows.back();
+  fmt::print("iterations {}  time {:.1f} s  {}\n", last.iterations, last.t,
+             last.final ? "finished (" + last.stop_reason + ")" : "still running or killed");
+  fmt::print("batches: {} issued, {} lost, {} issued again, {} applied; worker deaths {}\n", last.batches_issued,
+             last.batches_lost, last.batches_reissued, last.batches_applied, last.worker_deaths);
 
   fmt::print("\n{:>8} {:>14} {:>12} {:>10} {:>15}\n", "t (s)", "iterations", "it/s", "worker cpu", "exploitability");
   const std::size_t step = std::max<std::size_t>(1, rows.size() / 12);
   for (std::size_t i = 0; i < rows.size(); i += step) {
-    const json& r = rows[i];
-    fmt::print("{:>8.1f} {:>14} {:>12.0f} {:>9.0f}% {:>15}\n", r[metrics::kTime].get<double>(),
-               r[metrics::kIterations].get<std::uint64_t>(), r[metrics::kIterationsPerS].get<double>(), MeanWorkerCpu(r),
-               r.contains(metrics::kExploitability) ? fmt::format("{:.6f}", r[metrics::kExploitability].get<double>()) : "");
+    const MetricsRow& r = rows[i];
+    fmt::print("{:>8.1f} {:>14} {:>12.0f} {:>9.0f}% {:>15}\n", r.t, r.iterations, r.iterations_per_s, r.MeanWorkerCpu(),
+               r.exploitability ? fmt::format("{:.6f}", *r.exploitability) : "");
   }
 
   fmt::print("\nworker CPU after the first 3 s (100 = one core):\n");
   fmt::print("{:>7} {:>8} {:>8} {:>10} {:>13}\n", "worker", "median", "min", "put waits", "put timeouts");
-  for (std::size_t w = 0; w < last[metrics::kWorkers].size(); ++w) {
+  for (std::size_t w = 0; w < last.workers.size(); ++w) {
     std::vector<double> cpu;
-    for (const auto& r : rows) {
-      if (r[metrics::kTime].get<double>() > 3 && !r.value(metrics::kFinal, false) && w < r[metrics::kWorkers].size()) {
-        cpu.push_back(r[metrics::kWorkers][w][metrics::kCpuPct].get<double>());
-      }
+    for (const MetricsRow& r : rows) {
+      if (r.t > 3 && !r.final && w < r.workers.size()) cpu.push_back(r.workers[w].cpu_pct);
     }
     fmt::print("{:>7} {:>7.1f}% {:>7.1f}% {:>10} {:>13}\n", w, Median(cpu),
-               cpu.empty() ? 0.0 : *std::min_element(cpu.begin(), cpu.end()),
-               last[metrics::kWorkers][w][metrics::kPutWaits].get<std::uint64_t>(),
-               last[metrics::kWorkers][w][metrics::kPutTimeouts].get<std::uint64_t>());
+               cpu.empty() ? 0.0 : *std::min_element(cpu.begin(), cpu.end()), last.workers[w].put_waits,
+               last.workers[w].put_timeouts);
   }
 
   fmt::print("\ncheckpoints:\n");

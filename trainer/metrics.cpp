@@ -7,7 +7,11 @@
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <stdexcept>
+#include <type_traits>
+
+#include "trainer/yaml_schema.h"
 
 #include "trainer/proc_stats.h"
 
@@ -15,19 +19,12 @@ namespace bp::trainer {
 
 MetricsWriter::MetricsWriter(const std::filesystem::path& path, std::uint32_t workers, double t,
                              std::uint64_t iterations)
-    : path_(path),
-      file_(std::fopen(path.c_str(), "a")),
+    : file_(path),
       last_t_(t),
       last_iterations_(iterations),
       last_coordinator_cpu_(ProcessCpuSeconds(::getpid())),
       last_worker_cpu_(workers, 0),
-      sampled_pid_(workers, 0) {
-  if (file_ == nullptr) throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
-}
-
-MetricsWriter::~MetricsWriter() {
-  if (file_ != nullptr) std::fclose(file_);
-}
+      sampled_pid_(workers, 0) {}
 
 void MetricsWriter::WorkerStarted(std::uint32_t w, pid_t pid) {
   sampled_pid_[w] = pid;
@@ -85,12 +82,82 @@ void MetricsWriter::Write(const RunStatus& run, std::span<const WorkerStatus> wo
     line[k::kBatchesDuplicate] = run.batches.duplicates;
     line[k::kStopReason] = *run.stop_reason;
   }
-  if (std::fprintf(file_, "%s\n", line.dump().c_str()) < 0 || std::fflush(file_) != 0) {
-    throw std::runtime_error(fmt::format("cannot write {}: {}", path_.string(), std::strerror(errno)));
-  }
+  file_.Append(line.dump() + "\n");
   last_coordinator_cpu_ = coordinator_cpu;
   last_t_ = run.t;
   last_iterations_ = run.iterations;
+}
+
+namespace {
+
+// The value of `key` if `row` holds one of type T.
+template <class T>
+std::optional<T> JsonField(const nlohmann::json& row, const char* key) {
+  const auto it = row.find(key);
+  if (it == row.end()) return std::nullopt;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (it->is_boolean()) return it->get<bool>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (it->is_string()) return it->get<std::string>();
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (it->is_number()) return it->get<T>();
+  } else {
+    if (it->is_number_unsigned() || (it->is_number_integer() && it->get<std::int64_t>() >= 0)) return it->get<T>();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+double MetricsRow::MeanWorkerCpu() const {
+  double sum = 0;
+  for (const Worker& w : workers) sum += w.cpu_pct;
+  return workers.empty() ? 0 : sum / static_cast<double>(workers.size());
+}
+
+std::vector<MetricsRow> ReadMetricsFile(const std::filesystem::path& path, std::vector<std::string>& skipped) {
+  namespace k = metrics;
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path.string() + ": cannot read (is this a run directory?)");
+  std::vector<MetricsRow> rows;
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (line.empty()) continue;
+    const nlohmann::json row = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!row.is_object()) {
+      skipped.push_back(fmt::format("{}:{}: skipped: not a whole JSON object (cut off?)", path.string(), line_no));
+      continue;
+    }
+    const auto t = JsonField<double>(row, k::kTime);
+    const auto iterations = JsonField<std::uint64_t>(row, k::kIterations);
+    if (!t || !iterations) {
+      skipped.push_back(fmt::format("{}:{}: skipped: no {}", path.string(), line_no, t ? k::kIterations : k::kTime));
+      continue;
+    }
+    MetricsRow r;
+    r.t = *t;
+    r.iterations = *iterations;
+    r.iterations_per_s = JsonField<double>(row, k::kIterationsPerS).value_or(0);
+    r.batches_issued = JsonField<std::uint64_t>(row, k::kBatchesIssued).value_or(0);
+    r.batches_reissued = JsonField<std::uint64_t>(row, k::kBatchesReissued).value_or(0);
+    r.batches_lost = JsonField<std::uint64_t>(row, k::kBatchesLost).value_or(0);
+    r.batches_applied = JsonField<std::uint64_t>(row, k::kBatchesApplied).value_or(0);
+    r.worker_deaths = JsonField<std::uint64_t>(row, k::kWorkerDeaths).value_or(0);
+    r.exploitability = JsonField<double>(row, k::kExploitability);
+    r.final = JsonField<bool>(row, k::kFinal).value_or(false);
+    r.stop_reason = JsonField<std::string>(row, k::kStopReason).value_or("?");
+    const auto workers = row.find(k::kWorkers);
+    if (workers != row.end() && workers->is_array()) {
+      for (const auto& w : *workers) {
+        if (!w.is_object()) continue;
+        r.workers.push_back({JsonField<double>(w, k::kCpuPct).value_or(0), JsonField<std::uint64_t>(w, k::kPutWaits).value_or(0),
+                             JsonField<std::uint64_t>(w, k::kPutTimeouts).value_or(0)});
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+  return rows;
 }
 
 std::string FormatClock(double s) {

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "base/file_system.h"
 #include "ipc/control_block.h"
 #include "trainer/batch_ledger.h"
 
@@ -86,24 +87,22 @@ struct RunStatus {
 
 class MetricsWriter {
  public:
-  // Appends to `path`; std::runtime_error naming it if it cannot be opened.
+  // Appends to `path`; base::FileError naming it if it cannot be opened.
   MetricsWriter(const std::filesystem::path& path, std::uint32_t workers, double t, std::uint64_t iterations);
   MetricsWriter(const MetricsWriter&) = delete;
   MetricsWriter& operator=(const MetricsWriter&) = delete;
-  ~MetricsWriter();
 
   double last_t() const { return last_t_; }
   // Worker `w` is a new process: its CPU time starts from zero.
   void WorkerStarted(std::uint32_t w, pid_t pid);
-  // Writes one row. std::runtime_error if the line cannot be written.
+  // Writes one row. base::FileError if the line cannot be written.
   void Write(const RunStatus& run, std::span<const WorkerStatus> workers);
   // Of the last row.
   double iterations_per_s() const { return iterations_per_s_; }
   double mean_worker_cpu() const { return mean_worker_cpu_; }
 
  private:
-  std::filesystem::path path_;
-  std::FILE* file_ = nullptr;
+  base::AppendFile file_;
   double last_t_;
   std::uint64_t last_iterations_;
   double last_coordinator_cpu_;
@@ -112,6 +111,31 @@ class MetricsWriter {
   double iterations_per_s_ = 0;
   double mean_worker_cpu_ = 0;
 };
+
+// A row of metrics.jsonl as read back (inspect): the keys above; a key a
+// row lacks reads as 0 (or absent).
+struct MetricsRow {
+  struct Worker {
+    double cpu_pct = 0;
+    std::uint64_t put_waits = 0, put_timeouts = 0;
+  };
+  double t = 0;
+  std::uint64_t iterations = 0;
+  double iterations_per_s = 0;
+  std::uint64_t batches_issued = 0, batches_reissued = 0, batches_lost = 0, batches_applied = 0;
+  std::uint64_t worker_deaths = 0;
+  std::vector<Worker> workers;
+  std::optional<double> exploitability;
+  bool final = false;
+  std::string stop_reason;
+  double MeanWorkerCpu() const;
+};
+
+// The rows of a metrics.jsonl. A line that is not a whole JSON object (a
+// full disk or a kill may cut the last one off), or lacks t or iterations,
+// is skipped and described in `skipped` ("PATH:LINE: ..."); ConfigError if
+// the file cannot be read.
+std::vector<MetricsRow> ReadMetricsFile(const std::filesystem::path& path, std::vector<std::string>& skipped);
 
 // "1:02:03" or "2:03".
 std::string FormatClock(double seconds);

@@ -8,17 +8,36 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "abstraction/bucket_file.h"
+#include "base/file_system.h"
 #include "trainer/checkpoint.h"
 #include "trainer/yaml_schema.h"
 
 namespace bp::trainer {
 
+// BP_WRITE_FAULTS=SPEC makes the file writes of the tool fail as SPEC says
+// (base/file_system.h): for tests of a full or failing disk. ConfigError if
+// SPEC is not one.
+inline void InstallWriteFaults() {
+  const char* spec = std::getenv("BP_WRITE_FAULTS");
+  if (spec == nullptr || *spec == '\0') return;
+  const auto fault = base::ParseWriteFault(spec);
+  if (!fault) {
+    throw ConfigError(fmt::format("BP_WRITE_FAULTS: expected PATTERN:FAULT[:skip=N][:count=M] with FAULT one of "
+                                  "enospc, eio, short, fsync, rename, open; found '{}'",
+                                  Printable(spec)));
+  }
+  static base::FaultyFileSystem faulty(*fault);
+  base::UseFiles(&faulty);
+}
+
 template <class Body>
 int RunCommand(Body&& body) {
   try {
+    InstallWriteFaults();
     return body();
   } catch (const ConfigError& e) {
     fmt::print(stderr, "error: {}\n", e.what());

@@ -6,9 +6,12 @@
 
 #include <fmt/core.h>
 
+#include "base/file_system.h"
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace bp::trainer {
@@ -20,7 +23,7 @@ class RunLog {
   RunLog& operator=(const RunLog&) = delete;
   ~RunLog();
 
-  // Appends to `path` (creating it); std::runtime_error if it cannot.
+  // Appends to `path` (creating it); base::FileError if it cannot.
   // Lines before Open go to stderr only.
   void Open(const std::filesystem::path& path);
   // A line could not be written to the file (it then goes to stderr only).
@@ -43,8 +46,7 @@ class RunLog {
  private:
   void Line(const char* level, const std::string& text);
 
-  std::FILE* file_ = nullptr;
-  std::filesystem::path path_;
+  std::unique_ptr<base::AppendFile> file_;
   bool failed_ = false;
   bool interactive_ = false;
   bool progress_shown_ = false;

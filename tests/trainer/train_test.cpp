@@ -52,10 +52,12 @@ fs::path Scratch(const std::string& name) {
   return dir;
 }
 
-// Starts train_blueprint with `args`, output to `log`.
-pid_t Spawn(const std::vector<std::string>& args, const fs::path& log) {
+// Starts train_blueprint with `args`, output to `log`; `faults` in
+// BP_WRITE_FAULTS (base/file_system.h) when not empty.
+pid_t Spawn(const std::vector<std::string>& args, const fs::path& log, const std::string& faults = "") {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    if (!faults.empty()) ::setenv("BP_WRITE_FAULTS", faults.c_str(), 1);
     std::FILE* out = std::fopen(log.c_str(), "w");
     ::dup2(::fileno(out), 1);
     ::dup2(::fileno(out), 2);
@@ -83,7 +85,9 @@ int Wait(pid_t pid, std::chrono::milliseconds timeout) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int Run(const std::vector<std::string>& args, const fs::path& log) { return Wait(Spawn(args, log), 120s); }
+int Run(const std::vector<std::string>& args, const fs::path& log, const std::string& faults = "") {
+  return Wait(Spawn(args, log, faults), 120s);
+}
 
 std::string Slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -481,4 +485,164 @@ TEST_CASE("a checkpoint an earlier build wrote (version 3) resumes, bit for bit 
   CHECK(a.iterations == 40000);
   CHECK(a.Regrets<double>() == b.Regrets<double>());
   CHECK(a.strategy_sum == b.strategy_sum);
+}
+
+namespace {
+bool TemporaryLeft(const fs::path& dir) {
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().extension() == ".tmp") return true;
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("a full disk: failed checkpoints are reported and retried; max_failures in a row stop the run, exit 1") {
+  const fs::path dir = Scratch("disk-full");
+  const auto args = Leduc(dir, {"--num-workers", "2", "--time-budget", "60s", "--checkpoint-interval", "300ms", "--set",
+                                "checkpoint.max_failures=2"});
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(Run(args, dir.string() + ".out", "ckpt-:enospc:skip=1") == 1);
+  CHECK(std::chrono::steady_clock::now() - start < 30s);  // it did not train the hour it could not save
+  const std::string log = Slurp(dir / "train.log");
+  CHECK(log.find(".tmp: write failed: No space left on device (1 write failure(s) in a row; the last good checkpoint "
+                 "is kept)") != std::string::npos);
+  CHECK(log.find("stopping: 2 checkpoint or snapshot writes failed in a row (checkpoint.max_failures)") !=
+        std::string::npos);
+  // The one good checkpoint is intact, nothing half-written is left, and the
+  // run's accounting and final metrics were still written.
+  const auto all = trainer::RunDir(dir).ListCheckpoints();
+  REQUIRE(all.size() == 1);
+  CHECK(trainer::ReadCheckpoint(all[0]).iterations > 0);
+  CHECK_FALSE(TemporaryLeft(dir));
+  const auto rows = Metrics(dir);
+  CHECK(rows.back()["stop_reason"] == "writes failed");
+  CheckAccounting(rows.back());
+  // It resumes from that checkpoint once the disk has room again.
+  CHECK(Run({"--resume-from", dir.string(), "--time-budget", "1s"}, dir.string() + ".resume") == 0);
+}
+
+TEST_CASE("every file the run writes is checked: config.yaml, metrics.jsonl, train.log") {
+  const fs::path a = Scratch("config-fails");
+  CHECK(Run(Leduc(a, {"--num-workers", "1", "--time-budget", "5s"}), a.string() + ".out", "config.yaml:eio") == 1);
+  CHECK(Slurp(a.string() + ".out").find("error: " + (a / "config.yaml.tmp").string() +
+                                        ": write failed: Input/output error\n") != std::string::npos);
+  CHECK_FALSE(fs::exists(a / "config.yaml"));
+  CHECK_FALSE(TemporaryLeft(a));
+  CHECK(trainer::RunDir(a).ListCheckpoints().empty());
+
+  const fs::path b = Scratch("metrics-fail");
+  CHECK(Run(Leduc(b, {"--num-workers", "1", "--time-budget", "2s"}), b.string() + ".out", "metrics.jsonl:enospc") == 1);
+  CHECK(Slurp(b / "train.log").find("cannot write " + (b / "metrics.jsonl").string() +
+                                    ": No space left on device; metrics are missing from here on") !=
+        std::string::npos);
+  CHECK(trainer::RunDir(b).ListCheckpoints().size() == 1);  // the run itself finished
+
+  const fs::path c = Scratch("log-fails");
+  CHECK(Run(Leduc(c, {"--num-workers", "1", "--time-budget", "2s"}), c.string() + ".out", "train.log:eio") == 1);
+  CHECK(Slurp(c.string() + ".out").find("warn cannot write " + (c / "train.log").string() +
+                                        ": Input/output error; the log goes on here only") != std::string::npos);
+  CHECK(trainer::RunDir(c).ListCheckpoints().size() == 1);
+
+  CHECK(Run(Leduc(Scratch("bad-spec"), {}), a.string() + ".spec", "ckpt-:melt") == 2);
+  CHECK(Slurp(a.string() + ".spec").find("error: BP_WRITE_FAULTS: expected PATTERN:FAULT") == 0);
+}
+
+TEST_CASE("the next start removes the temporary files interrupted writes left, and only those") {
+  const fs::path dir = Scratch("stale-tmp");
+  REQUIRE(Run(Leduc(dir, {"--num-workers", "1", "--iters", "20000", "--time-budget", "0"}), dir.string() + ".out") == 0);
+  fs::create_directories(dir / "snapshots");
+  for (const fs::path& p : {dir / "checkpoints" / "ckpt-5.bin.tmp", dir / "snapshots" / "snapshot-3.bin.tmp",
+                            dir / "blueprint.bin.tmp", dir / "notes.tmp", dir / "checkpoints" / "mine.tmp"}) {
+    std::ofstream(p) << "half a file";
+  }
+  REQUIRE(Run({"--resume-from", dir.string(), "--iters", "40000"}, dir.string() + ".resume") == 0);
+  CHECK(Slurp(dir / "train.log").find("removed 3 temporary file(s) that interrupted writes left: ") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "checkpoints" / "ckpt-5.bin.tmp"));
+  CHECK_FALSE(fs::exists(dir / "snapshots" / "snapshot-3.bin.tmp"));
+  CHECK_FALSE(fs::exists(dir / "blueprint.bin.tmp"));
+  CHECK(fs::exists(dir / "notes.tmp"));  // not the run's
+  CHECK(fs::exists(dir / "checkpoints" / "mine.tmp"));
+}
+
+TEST_CASE("a hung worker (stopped) is killed by the watchdog, respawned, and its batches are issued again") {
+  const fs::path dir = Scratch("hung-worker");
+  const pid_t coordinator = Spawn(
+      Leduc(dir, {"--num-workers", "2", "--time-budget", "8s", "--set", "run.worker_timeout=1s"}), dir.string() + ".out");
+  REQUIRE(WaitFor([&] { return Children(coordinator).size() == 2; }, 10s));
+  std::this_thread::sleep_for(1500ms);
+  const pid_t stopped = Children(coordinator).front();
+  REQUIRE(::kill(stopped, SIGSTOP) == 0);
+  CHECK(Wait(coordinator, 60s) == 0);
+  const std::string log = Slurp(dir / "train.log");
+  CHECK(log.find("(pid " + std::to_string(stopped) + ") sent no heartbeat for ") != std::string::npos);
+  CHECK(log.find("(run.worker_timeout 1.0 s): killing it") != std::string::npos);
+  CHECK(log.find("(pid " + std::to_string(stopped) + ") killed by signal 9") != std::string::npos);
+  CHECK(log.find("every batch applied exactly once") != std::string::npos);
+  const auto last = Metrics(dir).back();
+  CheckAccounting(last);
+  CHECK(last["worker_deaths"] == 1);
+  CHECK(last["batches_lost"].get<std::uint64_t>() >= 1);
+  CHECK(Gone(stopped));
+}
+
+TEST_CASE("SIGINT ends the run within 5 s even while a worker is stopped; its batches stay pending") {
+  const fs::path dir = Scratch("signal-hung");
+  const pid_t coordinator =
+      Spawn(Leduc(dir, {"--num-workers", "2", "--time-budget", "10m"}), dir.string() + ".out");
+  REQUIRE(WaitFor([&] { return Metrics(dir).size() >= 2; }, 20s));
+  const auto workers = Children(coordinator);
+  REQUIRE(workers.size() == 2);
+  REQUIRE(::kill(workers[0], SIGSTOP) == 0);
+  std::this_thread::sleep_for(300ms);
+  const auto start = std::chrono::steady_clock::now();
+  ::kill(coordinator, SIGINT);
+  CHECK(Wait(coordinator, 10s) == 0);
+  CHECK(std::chrono::steady_clock::now() - start < 6s);
+  for (pid_t w : workers) CHECK(WaitFor([&] { return Gone(w); }, 2s));
+  const auto ckpt = trainer::ReadCheckpoint(trainer::RunDir(dir).ListCheckpoints().front());
+  CHECK_FALSE(ckpt.pending.empty());
+  // Resumed, the pending batches are issued again and applied once.
+  REQUIRE(Run({"--resume-from", dir.string(), "--time-budget", "1s"}, dir.string() + ".resume") == 0);
+  CheckAccounting(Metrics(dir).back());
+  CHECK(Slurp(dir / "train.log").find("every batch applied exactly once") != std::string::npos);
+}
+
+TEST_CASE("inspect reads a run whose metrics end in a cut-off line or hold rows without some keys") {
+  const fs::path dir = Scratch("inspect-damaged");
+  REQUIRE(Run(Leduc(dir, {"--num-workers", "1", "--time-budget", "2s"}), dir.string() + ".out") == 0);
+  const auto lines = Metrics(dir).size();  // whole lines before the bad ones
+  {
+    std::ofstream out(dir / "metrics.jsonl", std::ios::app);
+    out << "{\"t\": 9.5}\n" << "{\"t\": 10, \"iterations\": 5, \"workers\": [{\"cpu_pct\": \"x\"}, 7]}\n"
+        << "[1, 2]\n" << "{\"t\": 11, \"iterati";
+  }
+  CHECK(Run({"inspect", dir.string()}, dir.string() + ".inspect") == 0);
+  const std::string out = Slurp(dir.string() + ".inspect");
+  const std::string metrics = (dir / "metrics.jsonl").string();
+  CHECK(out.find(metrics + ":" + std::to_string(lines + 1) + ": skipped: no iterations") != std::string::npos);
+  CHECK(out.find(metrics + ":" + std::to_string(lines + 3) + ": skipped: not a whole JSON object (cut off?)") !=
+        std::string::npos);
+  CHECK(out.find(metrics + ":" + std::to_string(lines + 4) + ": skipped: not a whole JSON object (cut off?)") !=
+        std::string::npos);
+  CHECK(out.find("iterations 5  time 10.0 s  still running or killed") != std::string::npos);
+}
+
+TEST_CASE("bad input exits 2: an empty config, a resume from nothing or from a file that is not a checkpoint") {
+  const fs::path dir = Scratch("bad-input");
+  fs::create_directories(dir);
+  std::ofstream(dir / "empty.yaml") << "# nothing but a comment\n";
+  CHECK(Run({"--config", (dir / "empty.yaml").string()}, dir.string() + ".1") == 2);
+  CHECK(Slurp(dir.string() + ".1") == "error: " + (dir / "empty.yaml").string() +
+                                          ": expected a config with at least game.name (e.g. 'game: {name: leduc}'), "
+                                          "found no keys\n");
+  CHECK(Run({"--resume-from", (dir / "no-such-run").string()}, dir.string() + ".2") == 2);
+  CHECK(Slurp(dir.string() + ".2") ==
+        "error: " + (dir / "no-such-run").string() + ": no such run directory or checkpoint file\n");
+  std::ofstream(dir / "garbage.bin", std::ios::binary) << std::string("\x01\x02\xff garbage, not a checkpoint", 29);
+  CHECK(Run({"--resume-from", (dir / "garbage.bin").string()}, dir.string() + ".3") == 2);
+  CHECK(Slurp(dir.string() + ".3") ==
+        "error: " + (dir / "garbage.bin").string() + ": not a checkpoint file (magic is not BPCKPT02)\n");
+  CHECK(Run(Leduc(dir / "run", {"--batch-size", std::string("1\x07", 2)}), dir.string() + ".4") == 2);
+  CHECK(Slurp(dir.string() + ".4").find("found '1\\x07'") != std::string::npos);
 }
