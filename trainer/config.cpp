@@ -116,8 +116,10 @@ const YamlSchema<Config>& Schema() {
                  [](const Config& c) { return std::to_string(c.game.big_blind); }, true});
     f.push_back({"game.ante", [](const std::string& s, Config& c) { c.game.ante = ParseChips(s, 0); },
                  [](const Config& c) { return std::to_string(c.game.ante); }, true});
+    // Not an identity key as a path: a run resumes with the same file under
+    // any name (IdentityKeys' abstraction.buckets_fingerprint).
     f.push_back({"abstraction.buckets", [](const std::string& s, Config& c) { c.abstraction.buckets = s; },
-                 [](const Config& c) { return c.abstraction.buckets; }, true});
+                 [](const Config& c) { return c.abstraction.buckets; }});
     f.push_back({"abstraction.preflop_equity",
                  [](const std::string& s, Config& c) {
                    if (s.empty()) throw Expected{"a file path"};
@@ -366,6 +368,10 @@ std::string ToYaml(const Config& config) {
   return Schema().ToYaml(config, "# Resolved configuration: every key, defaults filled in.\n");
 }
 
-std::map<std::string, std::string> IdentityKeys(const Config& config) { return Schema().IdentityKeys(config); }
+std::map<std::string, std::string> IdentityKeys(const Config& config, std::optional<std::uint64_t> bucket_fingerprint) {
+  auto keys = Schema().IdentityKeys(config);
+  if (bucket_fingerprint) keys["abstraction.buckets_fingerprint"] = fmt::format("{:016x}", *bucket_fingerprint);
+  return keys;
+}
 
 }  // namespace bp::trainer

@@ -180,7 +180,10 @@ Config ParseConfig(const std::string& yaml_text, const std::string& source, cons
 // The resolved config as YAML: every key that means something for its game.
 std::string ToYaml(const Config& config);
 // The keys that must match for a checkpoint to be resumed: key path -> value.
-std::map<std::string, std::string> IdentityKeys(const Config& config);
+// For nlhe, the card abstraction is identified by its file's fingerprint
+// (abstraction.buckets_fingerprint), not its path.
+std::map<std::string, std::string> IdentityKeys(const Config& config,
+                                                std::optional<std::uint64_t> bucket_fingerprint = std::nullopt);
 // The no-limit hold'em table of a config (seat 0 is the button).
 abstraction::TableConfig TableOf(const Config& config);
 // The text of a config file; ConfigError naming it if it cannot be read.

@@ -73,7 +73,9 @@ void Coordinator<G>::StartCheckpoint(bool final) {
   const double start = coordinator_detail::SteadySeconds();
   CheckpointData data = std::move(spare_);
   data.config_yaml = ToYaml(config_);
-  data.identity = IdentityKeys(config_);
+  std::optional<std::uint64_t> buckets;
+  if constexpr (std::is_same_v<G, abstraction::NlheGame>) buckets = game_.buckets().fingerprint();
+  data.identity = IdentityKeys(config_, buckets);
   data.abstraction_fingerprint = fingerprint_;
   ledger_->SaveTo(data);
   data.discounts_applied = discounts_applied_;

@@ -116,6 +116,13 @@ int Train(const TrainOptions& options) {
                                   "--buckets or the key",
                                   config.source));
   }
+  // The run records its input files by absolute paths, so that it resumes,
+  // and its blueprint opens, from any working directory.
+  if (!config.abstraction.buckets.empty()) {
+    config.abstraction.buckets = std::filesystem::absolute(config.abstraction.buckets).lexically_normal().string();
+  }
+  config.abstraction.preflop_equity =
+      std::filesystem::absolute(config.abstraction.preflop_equity).lexically_normal().string();
   // Input files are checked before anything is created.
   std::optional<abstraction::BucketFile> buckets;
   if (config.game.name == GameName::kNlhe) buckets.emplace(abstraction::BucketFile::Open(config.abstraction.buckets));
@@ -124,7 +131,8 @@ int Train(const TrainOptions& options) {
   const RunLock lock = RunLock::Acquire(config.logging.logdir);
   if (resume) {
     std::string differences;
-    const auto now = IdentityKeys(config);
+    const auto now =
+        IdentityKeys(config, buckets ? std::optional<std::uint64_t>(buckets->fingerprint()) : std::nullopt);
     for (const auto& [key, value] : resume->identity) {
       // A key the config does not have means nothing for its game (earlier
       // versions recorded the no-limit table of leduc runs too); a change of

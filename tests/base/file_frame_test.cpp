@@ -12,6 +12,7 @@
 
 #include "base/check.h"
 #include "base/coding.h"
+#include "base/file_system.h"
 #include "base/fnv.h"
 
 using namespace bp::base;
@@ -224,4 +225,104 @@ TEST_CASE("ByteReader refuses lengths beyond the bytes that are left, before all
   CHECK(table.capacity() == 0);
   CHECK_THROWS_WITH_AS(in.Read<std::uint32_t>("tail"), "tail needs 4 bytes at byte 23 of the body, 0 are left",
                        CodingError);
+}
+
+TEST_CASE("through a failing file system every kind of fault is an error that leaves the old file and no temporary") {
+  const fs::path dir = TempDir();
+  const fs::path path = dir / "ckpt-1.bin";
+  WriteFramedFile(path, kFormat, 5, [](FileSink& out) { out.Write(std::string_view("first")); });
+  const std::string before = Slurp(path);
+  const std::string big(200000, 'x');  // larger than the sink's buffer: written straight through
+  struct Case {
+    const char* spec;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"ckpt-:enospc", (dir / "ckpt-1.bin.tmp").string() + ": write failed: No space left on device"},
+      {"ckpt-:eio", (dir / "ckpt-1.bin.tmp").string() + ": write failed: Input/output error"},
+      {"ckpt-:short", (dir / "ckpt-1.bin.tmp").string() + ": write failed: No space left on device"},
+      {"ckpt-:fsync", (dir / "ckpt-1.bin.tmp").string() + ": fsync failed: Input/output error"},
+      {"ckpt-:rename", path.string() + ": cannot rename into place: Input/output error"},
+      {"ckpt-:open", (dir / "ckpt-1.bin.tmp").string() + ": cannot create: No space left on device"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.spec);
+    const auto fault = ParseWriteFault(c.spec);
+    REQUIRE(fault);
+    FaultyFileSystem faulty(*fault);
+    UseFiles(&faulty);
+    std::string error;
+    try {
+      WriteFramedFile(path, kFormat, big.size(), [&](FileSink& out) { out.Write(big); });
+    } catch (const FileError& e) {
+      error = e.what();
+      CHECK(e.kind() == FileError::Kind::kIo);
+    }
+    UseFiles(nullptr);
+    CHECK(error == c.message);
+    CHECK(faulty.failed() == 1);
+    CHECK(Slurp(path) == before);
+    CHECK_FALSE(fs::exists(path.string() + ".tmp"));
+  }
+  // skip and count: the first matching file is written, the next two fail, then all go through.
+  FaultyFileSystem some(*ParseWriteFault("ckpt-:enospc:skip=1:count=2"));
+  UseFiles(&some);
+  int failures = 0;
+  for (int i = 0; i < 5; ++i) {
+    try {
+      AtomicWriteFile(dir / ("ckpt-" + std::to_string(i) + ".bin"), [](FileSink& out) { out.Write(std::string_view("x")); });
+    } catch (const FileError&) {
+      ++failures;
+    }
+  }
+  // Files the pattern does not name are never touched.
+  AtomicWriteFile(dir / "other.bin", [](FileSink& out) { out.Write(std::string_view("x")); });
+  UseFiles(nullptr);
+  CHECK(failures == 2);
+  CHECK(fs::exists(dir / "ckpt-0.bin"));
+  CHECK_FALSE(fs::exists(dir / "ckpt-1.bin.tmp"));
+  CHECK(fs::exists(dir / "ckpt-3.bin"));
+  CHECK(fs::exists(dir / "other.bin"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("write fault specs: the documented forms parse, anything else does not") {
+  const auto f = ParseWriteFault("snapshot-:short:skip=3:count=1");
+  REQUIRE(f);
+  CHECK(f->pattern == "snapshot-");
+  CHECK(f->kind == WriteFault::Kind::kShort);
+  CHECK(f->skip == 3);
+  CHECK(f->count == 1);
+  CHECK(ParseWriteFault("x:enospc")->count == UINT64_MAX);
+  for (const char* bad : {"", "enospc", ":enospc", "x:melt", "x:eio:skip", "x:eio:skip=", "x:eio:skip=-1",
+                          "x:eio:every=2", "x:eio:count=1x"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseWriteFault(bad));
+  }
+}
+
+TEST_CASE("an append-only file reports a failed open or write with its path") {
+  const fs::path dir = TempDir();
+  {
+    AppendFile log(dir / "a.log");
+    log.Append("one\n");
+    log.Append("two\n");
+  }
+  CHECK(Slurp(dir / "a.log") == "one\ntwo\n");
+  CHECK_THROWS_WITH_AS(AppendFile(dir / "no" / "such" / "x.log"),
+                       ("cannot write " + (dir / "no" / "such" / "x.log").string() + ": No such file or directory").c_str(),
+                       FileError);
+  FaultyFileSystem faulty(*ParseWriteFault("a.log:short"));
+  UseFiles(&faulty);
+  std::string error;
+  try {
+    AppendFile log(dir / "a.log");
+    log.Append("three\n");
+  } catch (const FileError& e) {
+    error = e.what();
+  }
+  UseFiles(nullptr);
+  CHECK(error == "cannot write " + (dir / "a.log").string() + ": No space left on device");
+  CHECK(Slurp(dir / "a.log").rfind("one\ntwo\nthr", 0) == 0);  // part of the line went: a cut-off last line
+  fs::remove_all(dir);
 }

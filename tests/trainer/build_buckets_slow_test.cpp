@@ -21,7 +21,9 @@
 #include "solver/regret_matching.h"
 #include "solver/table_layout.h"
 #include "trainer/blueprint.h"
+#include "base/checksum.h"
 #include "support/legacy_formats.h"
+#include "trainer/run_dir.h"
 #include "trainer/head_to_head.h"
 #include "trainer/snapshot.h"
 #include "trainer/build_buckets.h"
@@ -369,6 +371,48 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
                             " --opponent fish > " + (dir / "eval_bad.out").string() + " 2>&1";
     CHECK(WEXITSTATUS(std::system(bad.c_str())) == 2);
     CHECK(Slurp(dir / "eval_bad.out") == "error: --opponent: expected one of call, random, allin, found 'fish'\n");
+
+    // Resume identifies the card abstraction by its file's fingerprint: from
+    // another working directory with the same file under another name it
+    // goes on; with another file of the same sizes it is refused.
+    const fs::path copy = dir / "renamed-buckets.bin";
+    fs::copy_file(config.out, copy, fs::copy_options::overwrite_existing);
+    const std::string resume = "cd / && " + std::string(TRAIN_BLUEPRINT) + " --resume-from " + logdir.string() +
+                               " --iters 6100000 --buckets " + copy.string() + " > " + (dir / "resume.out").string() +
+                               " 2>&1";
+    CHECK(std::system(resume.c_str()) == 0);
+    CHECK(trainer::RunDir(logdir).ListCheckpoints().front().filename() == "ckpt-6100000.bin");
+    {
+      std::string bytes = Slurp(copy);
+      bytes[200] = static_cast<char>(bytes[200] == 0 ? 1 : 0);  // another preflop bucket for one class
+      const std::uint64_t sum = base::Checksum::Of(base::Checksum::Kind::kXxh3, bytes.data(), bytes.size() - 8);
+      std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+      std::ofstream(copy, std::ios::binary | std::ios::trunc) << bytes;
+    }
+    const BucketFile other = BucketFile::Open(copy.string());
+    const std::string refused = std::string(TRAIN_BLUEPRINT) + " --resume-from " + logdir.string() +
+                                " --iters 6200000 --buckets " + copy.string() + " > " +
+                                (dir / "refused.out").string() + " 2>&1";
+    CHECK(WEXITSTATUS(std::system(refused.c_str())) == 2);
+    CHECK(Slurp(dir / "refused.out")
+              .find(fmt::format("abstraction.buckets_fingerprint: checkpoint has '{:016x}', config has '{:016x}'",
+                                file.fingerprint(), other.fingerprint())) != std::string::npos);
+
+    // A blueprint that cannot be written: the reason in the log, the final
+    // metrics and the summary still written, exit 1, nothing half-written.
+    const fs::path failing = dir / "hunl-no-blueprint";
+    const std::string no_blueprint = "BP_WRITE_FAULTS=blueprint.bin:enospc " + std::string(TRAIN_BLUEPRINT) +
+                                     " --config " + CONFIG_DIR + "/hunl_quick.yaml --buckets " + config.out +
+                                     " --num-workers 1 --iters 50000 --logdir " + failing.string() + " > " +
+                                     (dir / "no-blueprint.out").string() + " 2>&1";
+    CHECK(WEXITSTATUS(std::system(no_blueprint.c_str())) == 1);
+    const std::string failing_log = Slurp(failing / "train.log");
+    CHECK(failing_log.find("the blueprint was not written: " + (failing / "blueprint.bin.tmp").string() +
+                           ": write failed: No space left on device") != std::string::npos);
+    CHECK(failing_log.find("every batch applied exactly once") != std::string::npos);
+    CHECK(Slurp(failing / "metrics.jsonl").find("\"final\":true") != std::string::npos);
+    CHECK_FALSE(fs::exists(failing / "blueprint.bin"));
+    CHECK_FALSE(fs::exists(failing / "blueprint.bin.tmp"));
   }
 
   // Again from the cached features, clustering every street anew on one
