@@ -2,11 +2,14 @@
 // processes, real signals.
 #include <doctest/doctest.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -645,4 +648,33 @@ TEST_CASE("bad input exits 2: an empty config, a resume from nothing or from a f
         "error: " + (dir / "garbage.bin").string() + ": not a checkpoint file (magic is not BPCKPT02)\n");
   CHECK(Run(Leduc(dir / "run", {"--batch-size", std::string("1\x07", 2)}), dir.string() + ".4") == 2);
   CHECK(Slurp(dir.string() + ".4").find("found '1\\x07'") != std::string::npos);
+}
+
+TEST_CASE("a real full disk (a 1 MiB tmpfs): the run stops with exit 1, its last good checkpoint intact") {
+  const fs::path mount_point = Scratch("tmpfs");
+  fs::create_directories(mount_point);
+  if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    MESSAGE("skipped: mounting a tmpfs is not permitted here (", std::strerror(errno),
+            "); the fault-injection tests above cover the same paths");
+    return;
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount{mount_point};
+  {
+    // Leave about 100 KiB: room for a few checkpoints of Leduc (36 KB each), not for long.
+    std::ofstream filler(mount_point / "filler", std::ios::binary);
+    filler << std::string((1 << 20) - (100 << 10), 'x');
+  }
+  const fs::path dir = mount_point / "run", log = Scratch("tmpfs-run.out");
+  const int code =
+      Run(Leduc(dir, {"--num-workers", "2", "--time-budget", "60s", "--checkpoint-interval", "200ms"}), log);
+  CHECK(code == 1);
+  const std::string out = Slurp(log);
+  CHECK(out.find("No space left on device") != std::string::npos);
+  const auto all = trainer::RunDir(dir).ListCheckpoints();
+  REQUIRE_FALSE(all.empty());
+  CHECK(trainer::ReadCheckpoint(all.front()).iterations > 0);
+  CHECK_FALSE(TemporaryLeft(dir));
 }
