@@ -128,9 +128,18 @@ void PreflopEquity::Save(const std::string& path) const {
 
 PreflopEquity PreflopEquity::Load(const std::string& path) {
   std::string bytes;
+  try {
+    bytes = base::ReadWholeFile(path, kPreflopEquityFormat);
+  } catch (const base::FileError& e) {
+    throw AssetError(e.what());
+  }
+  return Decode(bytes, path);
+}
+
+PreflopEquity PreflopEquity::Decode(std::span<const char> file, const std::string& path) {
   base::FrameView frame;
   try {
-    frame = base::ReadFramedFile(path, kPreflopEquityFormat, bytes);
+    frame = base::CheckFrame(file, kPreflopEquityFormat, path);
   } catch (const base::FileError& e) {
     throw AssetError(e.what());
   }

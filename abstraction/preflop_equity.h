@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ class PreflopEquity {
   static PreflopEquity Compute(const HandEvaluator& evaluator, const ParallelFor& parallel);
   // Reads a cached table; AssetError naming the file and the problem.
   static PreflopEquity Load(const std::string& path);
+  // The same for a file's bytes in memory (`path` names it in messages).
+  static PreflopEquity Decode(std::span<const char> file, const std::string& path);
   // All zeros: for tools that need a PreflopGame's tree and names only.
   static PreflopEquity Empty();
   // Writes the table atomically (base::AtomicWriteFile); AssetError on failure.

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Shared set-up for scripts/train and scripts/test: installs the Debian packages
-# the build needs (only those missing), then configures and builds Release into
-# build/. Sourced, not run. Idempotent: a second run only rebuilds what changed.
+# Shared set-up for scripts/train, scripts/test and scripts/fuzz: installs the
+# Debian packages the build needs (only those missing), then configures and
+# builds into BUILD_DIR (build/, Release by default). Sourced, not run.
+# Idempotent: a second run only rebuilds what changed.
+#   BP_SANITIZE=address,undefined|thread  a sanitizer build with clang
+#   BP_FUZZ=ON                            also the libFuzzer targets (tests/fuzz)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+BP_SANITIZE="${BP_SANITIZE:-}"
+BP_FUZZ="${BP_FUZZ:-OFF}"
 
 PACKAGES=(
   cmake ninja-build g++ pkg-config
@@ -13,6 +18,9 @@ PACKAGES=(
   doctest-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
   librsvg2-bin   # rsvg-convert: inspect --plot FILE.png
 )
+if [ -n "$BP_SANITIZE" ] || [ "$BP_FUZZ" = ON ]; then
+  PACKAGES+=(clang libclang-rt-14-dev)   # the sanitizers' and libFuzzer's runtimes
+fi
 
 ensure_packages() {
   local missing=()
@@ -36,9 +44,14 @@ ensure_packages() {
 build_project() {
   local native="${BP_NATIVE:-ON}"
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBP_NATIVE="$native"
+    if [ -n "$BP_SANITIZE" ] || [ "$BP_FUZZ" = ON ]; then
+      CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DBP_NATIVE="$native" -DBP_SANITIZE="$BP_SANITIZE" -DBP_FUZZ="$BP_FUZZ"
+    else
+      cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBP_NATIVE="$native"
+    fi
   fi
-  cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+  cmake --build "$BUILD_DIR" --parallel "$(nproc)" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
 }
 
 ensure_packages

@@ -38,34 +38,51 @@ void Blueprint::Write(const std::filesystem::path& path, const Config& config, s
   });
 }
 
-Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
-  std::string bytes;
+BlueprintFile DecodeBlueprint(std::span<const char> file, const std::string& path) {
   base::FrameView frame;
   try {
-    frame = base::ReadFramedFile(path, kBlueprintFormat, bytes);
+    frame = base::CheckFrame(file, kBlueprintFormat, path);
   } catch (const base::FileError& e) {
     throw abstraction::AssetError(e.what());
   }
   auto bad = [&](const std::string& what) { return abstraction::AssetError(fmt::format("{}: {}", path, what)); };
-  Blueprint b;
-  std::uint64_t fingerprint = 0, entries = 0;
-  std::span<const char> table;
+  BlueprintFile f;
   try {
     base::ByteReader in(frame.body);
-    b.iterations_ = in.Read<std::uint64_t>("iterations");
-    fingerprint = in.Read<std::uint64_t>("bucket fingerprint");
-    entries = in.Read<std::uint64_t>("entries");
+    f.iterations = in.Read<std::uint64_t>("iterations");
+    f.bucket_fingerprint = in.Read<std::uint64_t>("bucket fingerprint");
+    f.entries = in.Read<std::uint64_t>("entries");
     const std::string yaml = in.ReadString("config");
     in.Align(8, "padding");
-    table = in.ReadBytes(in.remaining(), "probabilities");
-    if (table.size() != entries * sizeof(float)) throw bad("truncated or malformed blueprint");
-    b.config_ = ParseConfig(yaml, path + " (its config)", {}, Inapplicable::kIgnoreInText);
+    f.probabilities = in.ReadBytes(in.remaining(), "probabilities");
+    if (f.probabilities.size() % sizeof(float) != 0 || f.entries != f.probabilities.size() / sizeof(float)) {
+      throw bad(fmt::format("truncated or malformed blueprint: {} probabilities claimed, {} bytes hold them", f.entries,
+                            f.probabilities.size()));
+    }
+    f.config = ParseConfig(yaml, path + " (its config)", {}, Inapplicable::kIgnoreInText);
   } catch (const base::CodingError& e) {
     throw bad(std::string("corrupt: ") + e.what());
   }
-  if (b.config_.game.name != GameName::kNlhe) {
-    throw bad(fmt::format("blueprints are for nlhe runs, this one's game is {}", NameOf(b.config_.game.name)));
+  if (f.config.game.name != GameName::kNlhe) {
+    throw bad(fmt::format("blueprints are for nlhe runs, this one's game is {}", NameOf(f.config.game.name)));
   }
+  return f;
+}
+
+Blueprint Blueprint::Open(const std::string& path, const std::string& buckets) {
+  std::string bytes;
+  try {
+    bytes = base::ReadWholeFile(path, kBlueprintFormat);
+  } catch (const base::FileError& e) {
+    throw abstraction::AssetError(e.what());
+  }
+  auto bad = [&](const std::string& what) { return abstraction::AssetError(fmt::format("{}: {}", path, what)); };
+  const BlueprintFile file = DecodeBlueprint(bytes, path);
+  Blueprint b;
+  b.iterations_ = file.iterations;
+  b.config_ = file.config;
+  const std::uint64_t fingerprint = file.bucket_fingerprint, entries = file.entries;
+  const std::span<const char> table = file.probabilities;
   const std::string bucket_path = buckets.empty() ? b.config_.abstraction.buckets : buckets;
   b.buckets_ = std::make_unique<abstraction::BucketFile>(abstraction::BucketFile::Open(bucket_path));
   if (b.buckets_->fingerprint() != fingerprint) {

@@ -49,6 +49,18 @@ struct BlueprintAction {
 
 extern const base::FrameFormat kBlueprintFormat;
 
+// A blueprint file's contents before its card abstraction is opened.
+struct BlueprintFile {
+  std::uint64_t iterations = 0;
+  std::uint64_t bucket_fingerprint = 0;
+  std::uint64_t entries = 0;
+  Config config;
+  std::span<const char> probabilities;  // entries floats, in the file's memory
+};
+// Checks the frame and decodes the body of a blueprint's bytes (`path`
+// names it in messages); AssetError for anything malformed.
+BlueprintFile DecodeBlueprint(std::span<const char> file, const std::string& path);
+
 class Blueprint {
  public:
   // Writes `path` atomically (base::AtomicWriteFile). probabilities: one per

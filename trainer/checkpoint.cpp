@@ -196,9 +196,20 @@ void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& da
 }
 
 CheckpointData ReadCheckpoint(const std::filesystem::path& path) {
+  std::string file;
   try {
-    std::string file = base::ReadWholeFile(path, kCheckpointFormat);
-    if (std::string_view(file).starts_with(kFnvMagic)) return DecodeVersion3(file, base::Checksum::Kind::kFnv1a64, path);
+    file = base::ReadWholeFile(path, kCheckpointFormat);
+  } catch (const base::FileError& e) {
+    throw CheckpointError(e.what());
+  }
+  return DecodeCheckpoint(file, path);
+}
+
+CheckpointData DecodeCheckpoint(std::span<const char> file, const std::filesystem::path& path) {
+  try {
+    if (std::string_view(file.data(), file.size()).starts_with(kFnvMagic)) {
+      return DecodeVersion3(file, base::Checksum::Kind::kFnv1a64, path);
+    }
     const base::FrameView frame = base::CheckFrame(file, kCheckpointFormat, path);
     if (frame.layout == base::FrameLayout::kOwn) return DecodeVersion3(file, base::Checksum::Kind::kXxh3, path);
     return Decode(frame.body);

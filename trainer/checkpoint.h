@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -103,5 +104,7 @@ void WriteCheckpoint(const std::filesystem::path& path, const CheckpointData& da
 // Reads versions 3 and 4. Throws CheckpointError naming the file and what
 // is wrong (the command-line tools exit 2 for it: bad input).
 CheckpointData ReadCheckpoint(const std::filesystem::path& path);
+// The same for a file's bytes in memory (`path` names it in messages).
+CheckpointData DecodeCheckpoint(std::span<const char> file, const std::filesystem::path& path);
 
 }  // namespace bp::trainer

@@ -29,48 +29,6 @@ namespace {
 using abstraction::ActionKind;
 using abstraction::BettingTree;
 
-// The seat's decision node: the actions of `facing` from the root ("r300-c"),
-// then folds by the players before the seat.
-std::uint32_t FindNode(const BettingTree& tree, int seat, const std::string& facing) {
-  std::uint32_t node = BettingTree::kRoot;
-  std::stringstream tokens(facing);
-  std::string history;
-  for (std::string token; std::getline(tokens, token, '-');) {
-    if (token.empty()) continue;
-    if (tree.IsTerminal(node)) throw ConfigError(fmt::format("--facing {}: the hand is over after '{}'", facing, history));
-    std::string actions;
-    int found = -1;
-    for (int a = 0; a < tree.NumActions(node); ++a) {
-      const std::string name = abstraction::ActionName(tree.Action(node, a));
-      actions += (actions.empty() ? "" : ", ") + name;
-      if (name == token) found = a;
-    }
-    if (found < 0) {
-      throw ConfigError(fmt::format("--facing {}: no action '{}' after '{}'; the actions there are {}", facing, token,
-                                    history, actions));
-    }
-    node = tree.Child(node, found);
-    history += (history.empty() ? "" : "-") + token;
-  }
-  while (!tree.IsTerminal(node) && tree.StreetOf(node) == 0 && tree.Player(node) != seat) {
-    int fold = -1;
-    for (int a = 0; a < tree.NumActions(node); ++a) {
-      if (tree.Action(node, a).kind == ActionKind::kFold) fold = a;
-    }
-    if (fold < 0) break;
-    node = tree.Child(node, fold);
-  }
-  if (tree.IsTerminal(node) || tree.StreetOf(node) != 0 || tree.Player(node) != seat) {
-    std::string first;
-    for (int a = 0; a < tree.NumActions(BettingTree::kRoot); ++a)
-      first += (first.empty() ? "" : ", ") + abstraction::ActionName(tree.Action(BettingTree::kRoot, a));
-    throw ConfigError(fmt::format("--facing '{}': seat {} has no preflop decision there; give the actions before it "
-                                  "joined by '-' (the first player's are {})",
-                                  facing, seat, first));
-  }
-  return node;
-}
-
 struct Chart {
   std::vector<std::string> actions;
   std::vector<ActionKind> kinds;
@@ -223,6 +181,48 @@ int Show(const Chart& chart, std::uint64_t iterations, int seat, const std::stri
 
 }  // namespace
 
+std::uint32_t FindChartNode(const BettingTree& tree, int seat, const std::string& facing) {
+  std::uint32_t node = BettingTree::kRoot;
+  std::stringstream tokens(facing);
+  std::string history;
+  for (std::string token; std::getline(tokens, token, '-');) {
+    if (token.empty()) continue;
+    if (tree.IsTerminal(node)) {
+      throw ConfigError(fmt::format("--facing {}: the hand is over after '{}'", Printable(facing), history));
+    }
+    std::string actions;
+    int found = -1;
+    for (int a = 0; a < tree.NumActions(node); ++a) {
+      const std::string name = abstraction::ActionName(tree.Action(node, a));
+      actions += (actions.empty() ? "" : ", ") + name;
+      if (name == token) found = a;
+    }
+    if (found < 0) {
+      throw ConfigError(fmt::format("--facing {}: no action '{}' after '{}'; the actions there are {}",
+                                    Printable(facing), Printable(token), history, actions));
+    }
+    node = tree.Child(node, found);
+    history += (history.empty() ? "" : "-") + token;
+  }
+  while (!tree.IsTerminal(node) && tree.StreetOf(node) == 0 && tree.Player(node) != seat) {
+    int fold = -1;
+    for (int a = 0; a < tree.NumActions(node); ++a) {
+      if (tree.Action(node, a).kind == ActionKind::kFold) fold = a;
+    }
+    if (fold < 0) break;
+    node = tree.Child(node, fold);
+  }
+  if (tree.IsTerminal(node) || tree.StreetOf(node) != 0 || tree.Player(node) != seat) {
+    std::string first;
+    for (int a = 0; a < tree.NumActions(BettingTree::kRoot); ++a)
+      first += (first.empty() ? "" : ", ") + abstraction::ActionName(tree.Action(BettingTree::kRoot, a));
+    throw ConfigError(fmt::format("--facing '{}': seat {} has no preflop decision there; give the actions before it "
+                                  "joined by '-' (the first player's are {})",
+                                  Printable(facing), seat, first));
+  }
+  return node;
+}
+
 int SeatOf(const std::string& position, int players) {
   std::map<std::string, int> names;
   if (players == 2) {
@@ -257,7 +257,7 @@ int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const In
   return WithGame(config, {}, [&](const auto& game) {
     using G = std::decay_t<decltype(game)>;
     if constexpr (std::is_same_v<G, abstraction::NlheGame> || std::is_same_v<G, abstraction::PreflopGame>) {
-      const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
+      const std::uint32_t node = FindChartNode(game.tree(), seat, options.facing);
       const Chart chart = FromCheckpoint(game, ckpt, node, [&](std::uint32_t cls) {
         if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
           return game.buckets().BucketOfIndex(0, cls);
@@ -276,7 +276,7 @@ int PrintBlueprintChart(const Blueprint& blueprint, const InspectOptions& option
   if (!options.out.empty()) CheckPictureName(options.out, "--out");
   const int seat = SeatOf(options.position, blueprint.config().game.players);
   const auto& game = blueprint.game();
-  const std::uint32_t node = FindNode(game.tree(), seat, options.facing);
+  const std::uint32_t node = FindChartNode(game.tree(), seat, options.facing);
   const int n = game.NumActions(node);
   const Chart chart = Build(
       game, node, [&](std::uint32_t cls) { return game.buckets().BucketOfIndex(0, cls); },

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "abstraction/betting_tree.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
 #include "trainer/train_main.h"
@@ -12,6 +13,10 @@ namespace bp::trainer {
 // The seat of a position name (btn, sb, bb, utg, hj, mp, co) or number for
 // `players` seats (seat 0 is the button); ConfigError naming --position.
 int SeatOf(const std::string& position, int players);
+// The seat's first preflop decision node in `tree`: the actions of `facing`
+// from the root ("r300-c"), then folds by the players before the seat.
+// ConfigError naming --facing when there is none.
+std::uint32_t FindChartNode(const abstraction::BettingTree& tree, int seat, const std::string& facing);
 
 // Prints the 13 x 13 charts of options.position's first preflop decision
 // (after options.facing) and draws it to options.out if given. nlhe and

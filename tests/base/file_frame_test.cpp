@@ -134,7 +134,9 @@ TEST_CASE("a framed file: the documented bytes, read back; every truncation and 
 TEST_CASE("earlier versions without a length are read with their own checksum") {
   const fs::path dir = TempDir();
   const fs::path path = dir / "old.bin";
-  for (const auto& [version, kind] : {std::pair{1u, Checksum::Kind::kFnv1a64}, std::pair{2u, Checksum::Kind::kXxh3}}) {
+  for (const auto& version_kind : {std::pair{1u, Checksum::Kind::kFnv1a64}, std::pair{2u, Checksum::Kind::kXxh3}}) {
+    const std::uint32_t version = version_kind.first;
+    const Checksum::Kind kind = version_kind.second;
     CAPTURE(version);
     Spit(path, NoLengthFile(version, kind, "old body"));
     std::string bytes;

@@ -67,8 +67,9 @@ TEST_CASE("push/fold at 10 bb: exact equities, and exploitability below 0.001 bb
   const PreflopEquity loaded = PreflopEquity::Load(path);
 
   // Against brute force, and symmetric.
-  for (auto [a, b] : {std::pair{Pair("As", "Ah"), Pair("Ks", "Kh")}, std::pair{Pair("7c", "2d"), Pair("Ah", "Kh")},
-                      std::pair{Pair("9s", "8s"), Pair("Ts", "Td")}}) {
+  for (const auto& ab : {std::pair{Pair("As", "Ah"), Pair("Ks", "Kh")}, std::pair{Pair("7c", "2d"), Pair("Ah", "Kh")},
+                         std::pair{Pair("9s", "8s"), Pair("Ts", "Td")}}) {
+    const auto a = ab.first, b = ab.second;
     CAPTURE(a);
     CHECK(equity.Equity(a, b) == doctest::Approx(BruteForce(evaluator, a, b)).epsilon(1e-6));
     CHECK(loaded.Equity(a, b) == equity.Equity(a, b));
