@@ -193,6 +193,29 @@ TEST_CASE("a checkpoint with crafted counts and a valid checksum is refused with
   fs::remove_all(dir);
 }
 
+TEST_CASE("a version-3 checkpoint with crafted counts and a valid checksum is refused without allocating them") {
+  const fs::path dir = TempDir();
+  bp::legacy::CheckpointV3 v = SampleV3();
+  v.regrets.resize(4);
+  v.strategy_sum.resize(4);
+  std::string file = bp::legacy::EncodeCheckpointV3(v);
+  // From the end: checksum and length, the strategy sums (count, 4 doubles),
+  // the int32 regrets' count (0), the 4 double regrets, then their count.
+  const std::size_t at = file.size() - 16 - (8 + 4 * 8) - 8 - 4 * 8 - 8;
+  std::uint64_t count = 0;
+  std::memcpy(&count, file.data() + at, 8);
+  REQUIRE(count == 4);
+  const std::uint64_t huge = std::uint64_t{1} << 41;
+  std::memcpy(file.data() + at, &huge, 8);
+  const std::uint64_t sum =
+      bp::base::Checksum::Of(bp::base::Checksum::Kind::kXxh3, file.data() + 8, file.size() - 24);
+  std::memcpy(file.data() + file.size() - 8, &sum, 8);
+  WriteBytes(dir / "ckpt-1.bin", file);
+  CHECK(ErrorOf(dir / "ckpt-1.bin").find(": corrupt: regrets claims 2199023255552 items of 8 bytes") !=
+        std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("a checkpoint of another format version is refused by its version, before decoding") {
   const fs::path dir = TempDir();
   WriteCheckpoint(dir / "ckpt-1.bin", Sample());

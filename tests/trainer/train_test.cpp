@@ -678,3 +678,39 @@ TEST_CASE("a real full disk (a 1 MiB tmpfs): the run stops with exit 1, its last
   CHECK(trainer::ReadCheckpoint(all.front()).iterations > 0);
   CHECK_FALSE(TemporaryLeft(dir));
 }
+
+TEST_CASE("run.max_worker_deaths: more deaths than that within a minute stop the run, exit 1") {
+  const fs::path dir = Scratch("deaths");
+  const pid_t coordinator = Spawn(
+      Leduc(dir, {"--num-workers", "1", "--time-budget", "60s", "--set", "run.max_worker_deaths=2"}), dir.string() + ".out");
+  REQUIRE(WaitFor([&] { return Children(coordinator).size() == 1; }, 10s));
+  pid_t last = 0;
+  for (int kill = 0; kill < 3; ++kill) {
+    REQUIRE(WaitFor([&] {
+      const auto kids = Children(coordinator);
+      return !kids.empty() && kids[0] != last && !Gone(kids[0]);
+    }, 10s));
+    last = Children(coordinator)[0];
+    std::this_thread::sleep_for(200ms);
+    ::kill(last, SIGKILL);
+  }
+  CHECK(Wait(coordinator, 30s) == 1);
+  CHECK(Slurp(dir / "train.log").find("more than 2 worker deaths in a minute (run.max_worker_deaths): stopping the "
+                                      "run") != std::string::npos);
+  CHECK(Metrics(dir).back()["stop_reason"] == "workers keep dying");
+}
+
+TEST_CASE("tree: bucket counts given on the command line do not open the config's bucket file") {
+  const fs::path dir = Scratch("tree");
+  fs::create_directories(dir);
+  CHECK(Run({"tree", "--config", std::string(CONFIG_DIR) + "/hunl_200bb.yaml", "--set",
+             "abstraction.buckets=/no/such/buckets.bin", "--buckets-per-street", "169,10,10,10"},
+            dir / "tree.out") == 0);
+  CHECK(Slurp(dir / "tree.out").find("infoset-actions: int32 regrets") != std::string::npos);
+  // Without them the config's file is what counts, and a missing one is named.
+  CHECK(Run({"tree", "--config", std::string(CONFIG_DIR) + "/hunl_200bb.yaml", "--set",
+             "abstraction.buckets=/no/such/buckets.bin"},
+            dir / "tree2.out") == 2);
+  CHECK(Slurp(dir / "tree2.out") ==
+        "error: /no/such/buckets.bin: cannot open bucket file: No such file or directory\n");
+}
