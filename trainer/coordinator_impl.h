@@ -316,6 +316,11 @@ int Coordinator<G>::Finish() {
       },
       log_);
   DrainResults();  // results that arrived while stopping are complete batches
+  // Every worker is gone now: batches still out are lost, and pending in the
+  // final checkpoint.
+  std::size_t pending = 0;
+  for (std::uint32_t w = 0; w < workers_; ++w) pending += ledger_->Lose(w);
+  if (pending > 0) log_.Info("{} batch(es) still in flight when the workers stopped are pending in the final checkpoint", pending);
   // No worker is left to bind the coordinator: what follows may use every CPU.
   segment_->shared().cpu.follow.store(0);
   run_cpus_.ApplyToThisThread();
@@ -341,10 +346,6 @@ int Coordinator<G>::Finish() {
             ledger_->ExactlyOnce() ? "; every batch applied exactly once" : "");
   log_.Info("done: {} iterations in {} ({}); logs in {}", ledger_->iterations(), FormatClock(Session()), stop_reason_,
             run_.root().string());
-  if (ledger_->InFlight() > 0) {
-    log_.Info("{} batch(es) still in flight when the run stopped are pending in the final checkpoint",
-              ledger_->InFlight());
-  }
   return writer_.failed() || failed_ || metrics_failed_ || log_.failed() ? 1 : 0;
 }
 

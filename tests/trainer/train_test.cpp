@@ -605,6 +605,9 @@ TEST_CASE("SIGINT ends the run within 5 s even while a worker is stopped; its ba
   for (pid_t w : workers) CHECK(WaitFor([&] { return Gone(w); }, 2s));
   const auto ckpt = trainer::ReadCheckpoint(trainer::RunDir(dir).ListCheckpoints().front());
   CHECK_FALSE(ckpt.pending.empty());
+  CheckAccounting(Metrics(dir).back());  // those batches count as lost
+  CHECK(Slurp(dir / "train.log").find("batch(es) still in flight when the workers stopped are pending in the final "
+                                      "checkpoint") != std::string::npos);
   // Resumed, the pending batches are issued again and applied once.
   REQUIRE(Run({"--resume-from", dir.string(), "--time-budget", "1s"}, dir.string() + ".resume") == 0);
   CheckAccounting(Metrics(dir).back());
