@@ -46,7 +46,7 @@ build_project() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     if [ -n "$BP_SANITIZE" ] || [ "$BP_FUZZ" = ON ]; then
       CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DBP_NATIVE="$native" -DBP_SANITIZE="$BP_SANITIZE" -DBP_FUZZ="$BP_FUZZ"
+        -DBP_NATIVE="$native" -DBP_SANITIZE="$BP_SANITIZE" -DBP_FUZZ="$BP_FUZZ" -DBP_BENCH=OFF
     else
       cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBP_NATIVE="$native"
     fi
