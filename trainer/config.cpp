@@ -236,6 +236,8 @@ const YamlSchema<Config>& Schema() {
     f.push_back({"checkpoint.max_failures",
                  [](const std::string& s, Config& c) { c.checkpoint.max_failures = static_cast<int>(ParseUInt(s, 0, 1000000)); },
                  [](const Config& c) { return std::to_string(c.checkpoint.max_failures); }});
+    f.push_back({"checkpoint.curve", [](const std::string& s, Config& c) { c.checkpoint.curve = ParseBool(s); },
+                 [](const Config& c) { return std::string(c.checkpoint.curve ? "true" : "false"); }});
     f.push_back({"logging.logdir",
                  [](const std::string& s, Config& c) {
                    if (s.empty()) throw Expected{"a directory path"};
@@ -275,6 +277,7 @@ const YamlSchema<Config>& Schema() {
     }
     only_for("betting.", {GameName::kNlhe, GameName::kNlhePreflop}, "the bet sizes of no-limit hold'em");
     only_for("abstraction.buckets", {GameName::kNlhe}, "bucket files are for nlhe");
+    only_for("checkpoint.curve", {GameName::kNlhe}, "the strength curve of no-limit hold'em blueprints");
     only_for("abstraction.preflop_equity", {GameName::kNlhePreflop}, "the push/fold game's showdown equities");
     return f;
   }());

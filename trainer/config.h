@@ -160,6 +160,9 @@ struct Config {
     // Checkpoint or snapshot writes that fail in a row (a full disk) before
     // the run stops with its last good checkpoint (exit 1); 0: never stop.
     int max_failures = 3;
+    // nlhe: with every checkpoint, the blueprint as it then stood
+    // (LOGDIR/curve/), the points of the run's strength curve.
+    bool curve = true;
   } checkpoint;
   struct Logging {
     std::string logdir = "runs/latest";

@@ -93,10 +93,29 @@ void Coordinator<G>::StartCheckpoint(bool final) {
       throw;
     }
     run_.PruneCheckpoints(config_.checkpoint.keep);
+    const double written = coordinator_detail::SteadySeconds();
+    std::string curve;
+    if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
+      if (config_.checkpoint.curve) {  // the strength curve's point: the blueprint as it stands
+        const std::filesystem::path point = run_.CurvePoint(data.iterations);
+        std::vector<std::string> skipped;
+        try {
+          std::filesystem::create_directories(run_.Curve());
+          WriteNlheBlueprintTo({config_, layout_, data.template Regrets<std::int32_t>(), data.strategy_sum,
+                                layout_fingerprint_, data.iterations, game_.buckets().fingerprint()},
+                               run_, point, skipped);
+        } catch (...) {
+          spare_ = std::move(data);
+          throw;
+        }
+        curve = fmt::format("; curve point {} in {:.0f} ms", point.filename().string(),
+                            (coordinator_detail::SteadySeconds() - written) * 1000);
+      }
+    }
     spare_ = std::move(data);  // the memory goes back for the next checkpoint
-    return fmt::format("{}checkpoint {} written: {:.1f} MiB, tables copied in {:.1f} ms, write {:.0f} ms",
+    return fmt::format("{}checkpoint {} written: {:.1f} MiB, tables copied in {:.1f} ms, write {:.0f} ms{}",
                        final ? "final " : "", path.string(), std::filesystem::file_size(path) / 1048576.0, copy_ms,
-                       (coordinator_detail::SteadySeconds() - begin) * 1000);
+                       (written - begin) * 1000, curve);
   });
 }
 

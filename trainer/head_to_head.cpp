@@ -28,6 +28,12 @@ double PlayHand(const Blueprint& blueprint, const abstraction::NlheGame::Deal& d
                                    rng.UniformDouble());
     } else {
       switch (opponent) {
+        case Opponent::kFold:
+          action = PassiveAction(tree, node);
+          if (tree.Action(node, action).kind != ActionKind::kCheck && tree.Action(node, 0).kind == ActionKind::kFold) {
+            action = 0;
+          }
+          break;
         case Opponent::kCall: action = PassiveAction(tree, node); break;
         case Opponent::kRandom: action = static_cast<int>(rng.UniformBelow(static_cast<std::uint32_t>(n))); break;
         case Opponent::kAllIn: action = n - 1; break;
@@ -53,14 +59,16 @@ int PassiveAction(const abstraction::BettingTree& tree, std::uint32_t node) {
 }
 
 Opponent ParseOpponent(const std::string& name) {
+  if (name == "fold") return Opponent::kFold;
   if (name == "call") return Opponent::kCall;
   if (name == "random") return Opponent::kRandom;
   if (name == "allin") return Opponent::kAllIn;
-  throw ConfigError(fmt::format("--opponent: expected one of call, random, allin, found '{}'", name));
+  throw ConfigError(fmt::format("--opponent: expected one of fold, call, random, allin, found '{}'", name));
 }
 
 std::string OpponentName(Opponent opponent) {
   switch (opponent) {
+    case Opponent::kFold: return "fold";
     case Opponent::kCall: return "call";
     case Opponent::kRandom: return "random";
     case Opponent::kAllIn: return "allin";

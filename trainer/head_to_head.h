@@ -11,6 +11,7 @@
 //
 // Both sides act in the blueprint's betting tree (its abstract actions), so
 // every hand stays on the tree:
+//   fold    folds when facing a bet, checks otherwise;
 //   call    checks or calls, never folds (a calling station); where the
 //           tree offers neither (an opening without limps) the smallest raise;
 //   random  uniform over the tree's actions at the node;
@@ -26,15 +27,14 @@
 #include <vector>
 
 #include "trainer/blueprint.h"
+#include "trainer/tree_strategy.h"  // Opponent
 
 namespace bp::trainer {
-
-enum class Opponent { kCall, kRandom, kAllIn };
 
 // The calling station's action at a decision node of `tree`.
 int PassiveAction(const abstraction::BettingTree& tree, std::uint32_t node);
 
-// "call", "random", "allin" -> Opponent; ConfigError naming --opponent otherwise.
+// "fold", "call", "random", "allin" -> Opponent; ConfigError naming --opponent otherwise.
 Opponent ParseOpponent(const std::string& name);
 std::string OpponentName(Opponent opponent);
 

@@ -21,6 +21,7 @@
 #include "trainer/median.h"
 #include "trainer/metrics.h"
 #include "trainer/run_dir.h"
+#include "trainer/strength_curve.h"
 #include "trainer/train_main.h"
 
 namespace bp::trainer {
@@ -33,7 +34,8 @@ using Series = std::vector<std::pair<double, double>>;
 
 // One SVG panel: a polyline per series of (x, y) points, in a box at vertical
 // offset `top`, all series on the same axes.
-std::string Panel(const std::vector<Series>& series, double top, const std::string& title, bool log_y) {
+std::string Panel(const std::vector<Series>& series, double top, const std::string& title, bool log_y,
+                  const std::vector<std::string>& colours = {}) {
   static constexpr const char* kColours[] = {"#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f"};
   constexpr double kLeft = 70, kWidth = 620, kHeight = 160;
   std::string svg = fmt::format(R"(<text x="{}" y="{}" font-size="14">{}</text>)", kLeft, top - 8, title);
@@ -66,7 +68,7 @@ std::string Panel(const std::vector<Series>& series, double top, const std::stri
                           top + kHeight - (ty(y) - y0) / (y1 - y0) * kHeight);
     }
     svg += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"/>)",
-                       kColours[i % std::size(kColours)], poly);
+                       i < colours.size() ? colours[i] : std::string(kColours[i % std::size(kColours)]), poly);
   }
   auto label = [&](double v) { return log_y ? fmt::format("{:.2g}", std::pow(10.0, v)) : fmt::format("{:.3g}", v); };
   svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>)", kLeft - 4, top + 10, label(y1));
@@ -78,7 +80,21 @@ std::string Panel(const std::vector<Series>& series, double top, const std::stri
   return svg;
 }
 
-void WritePlot(const std::vector<MetricsRow>& rows, const fs::path& out) {
+// The curve rows of the settings (actions, streets) with the most points.
+std::vector<CurveRow> MainCurve(const std::vector<CurveRow>& curve) {
+  std::vector<CurveRow> best;
+  for (const CurveRow& first : curve) {
+    std::vector<CurveRow> group;
+    for (const CurveRow& r : curve) {
+      if (r.actions == first.actions && r.streets == first.streets) group.push_back(r);
+    }
+    if (group.size() > best.size()) best = std::move(group);
+  }
+  std::stable_sort(best.begin(), best.end(), [](const CurveRow& a, const CurveRow& b) { return a.iterations < b.iterations; });
+  return best;
+}
+
+void WritePlot(const std::vector<MetricsRow>& rows, const std::vector<CurveRow>& curve, const fs::path& out) {
   CheckPictureName(out, "--plot");
   Series rate, expl;
   std::vector<Series> cpu;
@@ -95,7 +111,21 @@ void WritePlot(const std::vector<MetricsRow>& rows, const fs::path& out) {
   svg += R"(<rect width="100%" height="100%" fill="white"/>)";
   svg += Panel({rate}, 30, "iterations per second", false);
   svg += Panel(cpu, 235, "CPU % of each worker (one line per worker; 100 = one core)", false);
-  svg += Panel({expl}, 440, "exploitability (log scale)", true);
+  const std::vector<CurveRow> lbr = MainCurve(curve);
+  if (expl.empty() && !lbr.empty()) {  // no exact exploitability (no-limit): the strength curve
+    Series mean, low, high;
+    for (const CurveRow& r : lbr) {
+      mean.emplace_back(r.t, r.mbb);
+      low.emplace_back(r.t, r.mbb - r.ci95);
+      high.emplace_back(r.t, r.mbb + r.ci95);
+    }
+    svg += Panel({low, high, mean}, 440,
+                 fmt::format("LBR {} {} (mbb/g), with its 95% interval, against training time", lbr[0].actions,
+                             lbr[0].streets),
+                 false, {"#9e9e9e", "#9e9e9e", "#c62828"});
+  } else {
+    svg += Panel({expl}, 440, "exploitability (log scale)", true);
+  }
   svg += "</svg>\n";
   WritePicture(svg, out, "--plot");
 }
@@ -143,8 +173,29 @@ int InspectRun(const fs::path& dir, const InspectOptions& options) {
   for (const auto& path : RunDir(dir).ListCheckpoints()) {
     fmt::print("  {}  {:.1f} MiB\n", path.filename().string(), fs::file_size(path) / 1048576.0);
   }
+  std::vector<std::string> curve_skipped;
+  const std::vector<CurveRow> curve = ReadCurve(RunDir(dir).Lbr(), curve_skipped);
+  for (const std::string& s : curve_skipped) fmt::print("{}\n", s);
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (const CurveRow& r : curve) {
+    if (std::find(settings.begin(), settings.end(), std::pair{r.actions, r.streets}) == settings.end()) {
+      settings.emplace_back(r.actions, r.streets);
+    }
+  }
+  for (const auto& [actions, streets] : settings) {
+    fmt::print("\nstrength curve (LBR {}, streets {}), LBR's winnings in mbb per hand:\n", actions, streets);
+    fmt::print("{:>14} {:>10} {:>10} {:>9} {:>9}\n", "iterations", "t (s)", "mbb/g", "+/- 95%", "hands");
+    for (const CurveRow& r : curve) {
+      if (r.actions != actions || r.streets != streets) continue;
+      fmt::print("{:>14} {:>10.0f} {:>+10.0f} {:>9.0f} {:>9}\n", r.iterations, r.t, r.mbb, r.ci95, r.hands);
+    }
+  }
+  if (settings.empty() && !RunDir(dir).ListCurvePoints().empty()) {
+    fmt::print("\nstrength curve: {} point(s) in {}, none evaluated yet (eval_blueprint --lbr --curve {})\n",
+               RunDir(dir).ListCurvePoints().size(), RunDir(dir).Curve().string(), dir.string());
+  }
   if (!options.plot.empty()) {
-    WritePlot(rows, options.plot);
+    WritePlot(rows, curve, options.plot);
     fmt::print("\nplot written to {}\n", options.plot);
   }
   return 0;

@@ -12,8 +12,8 @@
 
 namespace bp::trainer {
 
-void WriteNlheBlueprint(const NlheFinish& f, const RunDir& run, RunLog& log) {
-  const auto start = std::chrono::steady_clock::now();
+std::string WriteNlheBlueprintTo(const NlheFinish& f, const RunDir& run, const std::filesystem::path& path,
+                                 std::vector<std::string>& skipped) {
   const std::uint64_t averaged_entries = f.strategy_sum.size();
   std::vector<float> probabilities;
   base::AllocatePopulatedPrivate(probabilities, f.layout.num_entries());
@@ -25,17 +25,21 @@ void WriteNlheBlueprint(const NlheFinish& f, const RunDir& run, RunLog& log) {
   // current strategy (computed only then).
   int used = 0;
   if (!rest.empty()) {
-    std::vector<std::string> skipped;
     used = MeanOfSnapshots(run, f.layout_fingerprint, averaged_entries, rest, skipped);
-    for (const std::string& s : skipped) log.Warn("snapshot skipped: {}", s);
     if (used > 0) after = fmt::format("the mean of {} current-strategy snapshot(s) after it", used);
   }
   if (used == 0) StrategyProbabilities(f.layout, f.regrets.data(), f.strategy_sum, averaged_entries, rest);
-  const std::filesystem::path path = run.Blueprint();
   Blueprint::Write(path, f.config, f.iterations, f.bucket_fingerprint, probabilities);
-  log.Info("blueprint {} written in {:.1f} s: {}", path.string(),
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-           averaged_entries == f.layout.num_entries() ? "average strategy" : "preflop average strategy, " + after);
+  return averaged_entries == f.layout.num_entries() ? "average strategy" : "preflop average strategy, " + after;
+}
+
+void WriteNlheBlueprint(const NlheFinish& f, const RunDir& run, RunLog& log) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> skipped;
+  const std::string what = WriteNlheBlueprintTo(f, run, run.Blueprint(), skipped);
+  for (const std::string& s : skipped) log.Warn("snapshot skipped: {}", s);
+  log.Info("blueprint {} written in {:.1f} s: {}", run.Blueprint().string(),
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), what);
 }
 
 }  // namespace bp::trainer

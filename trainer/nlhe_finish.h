@@ -10,7 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "solver/table_layout.h"
 #include "trainer/config.h"
@@ -32,5 +35,10 @@ struct NlheFinish {
 // Writes run.Blueprint() and logs what went into it and how long it took.
 // base::FileError if it cannot be written.
 void WriteNlheBlueprint(const NlheFinish& finish, const RunDir& run, RunLog& log);
+// Writes the blueprint of `finish` (with the run's snapshots so far) to
+// `path`; returns what went into it, and the snapshots it skipped in
+// `skipped`. Logs nothing: safe on the writer thread (checkpoint.curve).
+std::string WriteNlheBlueprintTo(const NlheFinish& finish, const RunDir& run, const std::filesystem::path& path,
+                                 std::vector<std::string>& skipped);
 
 }  // namespace bp::trainer

@@ -10,7 +10,7 @@ namespace bp::trainer {
 
 namespace {
 
-constexpr std::string_view kCheckpointPrefix = "ckpt-", kSnapshotPrefix = "snapshot-";
+constexpr std::string_view kCheckpointPrefix = "ckpt-", kSnapshotPrefix = "snapshot-", kCurvePrefix = "blueprint-";
 
 // (iteration, path) of the files of `dir` named "<prefix><digits>.bin", by iteration.
 std::vector<std::pair<std::uint64_t, std::filesystem::path>> Numbered(const std::filesystem::path& dir,
@@ -53,6 +53,14 @@ std::vector<std::filesystem::path> RunDir::ListCheckpoints() const {
   return out;
 }
 
+std::filesystem::path RunDir::CurvePoint(std::uint64_t iteration) const {
+  return Curve() / fmt::format("{}{}.bin", kCurvePrefix, iteration);
+}
+
+std::vector<std::pair<std::uint64_t, std::filesystem::path>> RunDir::ListCurvePoints() const {
+  return Numbered(Curve(), kCurvePrefix);
+}
+
 std::vector<std::filesystem::path> RunDir::ListSnapshots() const {
   std::vector<std::filesystem::path> out;
   for (auto& [iteration, path] : Numbered(Snapshots(), kSnapshotPrefix)) out.push_back(std::move(path));
@@ -83,6 +91,7 @@ std::vector<std::filesystem::path> RunDir::RemoveTemporaries() const {
   sweep(root_, [](std::string_view n) { return n == "config.yaml" || n == "blueprint.bin"; });
   sweep(Checkpoints(), [](std::string_view n) { return IterationOf(n, kCheckpointPrefix).has_value(); });
   sweep(Snapshots(), [](std::string_view n) { return IterationOf(n, kSnapshotPrefix).has_value(); });
+  sweep(Curve(), [](std::string_view n) { return IterationOf(n, kCurvePrefix).has_value(); });
   std::sort(removed.begin(), removed.end());
   return removed;
 }

@@ -10,6 +10,10 @@
 //   LOGDIR/checkpoints/ckpt-<iteration>.bin the last checkpoint.keep checkpoints (trainer/checkpoint.h)
 //   LOGDIR/snapshots/snapshot-<iteration>.bin  current-strategy snapshots (trainer/snapshot.h)
 //   LOGDIR/blueprint.bin                    the final strategy of an nlhe run (trainer/blueprint.h)
+//   LOGDIR/curve/blueprint-<iteration>.bin  the blueprint as it stood at each checkpoint of an nlhe run
+//                                           (checkpoint.curve), for its strength curve
+//   LOGDIR/lbr.jsonl                        the strength curve: one JSON object per point evaluated
+//                                           (eval_blueprint --lbr --curve)
 // A file being written is "<name>.tmp" beside its final name until it is
 // renamed into place (base/file_frame.h). A value type: thread-safe.
 #pragma once
@@ -18,6 +22,7 @@
 #include <filesystem>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bp::trainer {
@@ -36,15 +41,21 @@ class RunDir {
   std::filesystem::path Checkpoint(std::uint64_t iteration) const;
   std::filesystem::path Snapshots() const { return root_ / "snapshots"; }
   std::filesystem::path Snapshot(std::uint64_t iteration) const;
+  std::filesystem::path Curve() const { return root_ / "curve"; }
+  std::filesystem::path CurvePoint(std::uint64_t iteration) const;
+  std::filesystem::path Lbr() const { return root_ / "lbr.jsonl"; }
 
   // Checkpoint files, newest (highest iteration) first; snapshot files,
   // oldest first. Other files (a .tmp, ckpt-x.bin) are not listed.
   std::vector<std::filesystem::path> ListCheckpoints() const;
   std::vector<std::filesystem::path> ListSnapshots() const;
+  // Curve points (iteration, path), oldest first.
+  std::vector<std::pair<std::uint64_t, std::filesystem::path>> ListCurvePoints() const;
   // Deletes all but the newest `keep` checkpoints.
   void PruneCheckpoints(int keep) const;
   // Deletes the temporary files writes that never finished left (a
-  // "<name>.tmp" of config.yaml, blueprint.bin, a checkpoint or a snapshot)
+  // "<name>.tmp" of config.yaml, blueprint.bin, a checkpoint, a snapshot or
+  // a curve point)
   // and returns their paths. Requires: no write of this run is going on (the
   // caller holds the run's lock).
   std::vector<std::filesystem::path> RemoveTemporaries() const;

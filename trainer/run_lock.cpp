@@ -44,6 +44,19 @@ RunLock RunLock::Acquire(const std::filesystem::path& logdir) {
   return RunLock(fd);
 }
 
+std::optional<pid_t> RunLock::Holder(const std::filesystem::path& logdir) {
+  const std::filesystem::path path = RunDir(logdir).Lock();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct flock holder{};
+  holder.l_type = F_WRLCK;
+  holder.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &holder) == 0 && holder.l_type != F_UNLCK;
+  ::close(fd);
+  if (!held) return std::nullopt;
+  return holder.l_pid;
+}
+
 RunLock::RunLock(RunLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
 
 RunLock& RunLock::operator=(RunLock&& other) noexcept {

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 
 namespace bp::trainer {
 
@@ -20,6 +21,10 @@ class RunLock {
   // Creates `logdir` if needed and locks it. Throws ConfigError naming the
   // directory and the pid of the process that holds it.
   static RunLock Acquire(const std::filesystem::path& logdir);
+
+  // The pid of the train_blueprint that holds `logdir`'s lock, if one does
+  // (for tools that read a run while it trains). Takes no lock.
+  static std::optional<pid_t> Holder(const std::filesystem::path& logdir);
 
   RunLock(RunLock&& other) noexcept;
   RunLock& operator=(RunLock&& other) noexcept;

@@ -28,6 +28,7 @@
 #include "trainer/snapshot.h"
 #include "trainer/build_buckets.h"
 #include "trainer/checkpoint.h"
+#include "strength_checks.h"
 
 using namespace bp;
 using namespace bp::abstraction;
@@ -170,7 +171,7 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     const std::string command = std::string(TRAIN_BLUEPRINT) + " --config " + CONFIG_DIR + "/hunl_quick.yaml" +
                                 " --buckets " + config.out +
                                 " --num-workers 2 --iters 6000000 --snapshot-interval 1000000 --set "
-                                "checkpoint.snapshot_start=0 --logdir " +
+                                "checkpoint.snapshot_start=0 --set checkpoint.interval=1500000 --logdir " +
                                 logdir.string() + " > " + (dir / "hunl.out").string() + " 2>&1";
     REQUIRE(std::system(command.c_str()) == 0);
     const std::string out = Slurp(logdir / "train.log");
@@ -370,7 +371,10 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     const std::string bad = std::string(EVAL_BLUEPRINT) + " " + (logdir / "blueprint.bin").string() +
                             " --opponent fish > " + (dir / "eval_bad.out").string() + " 2>&1";
     CHECK(WEXITSTATUS(std::system(bad.c_str())) == 2);
-    CHECK(Slurp(dir / "eval_bad.out") == "error: --opponent: expected one of call, random, allin, found 'fish'\n");
+    CHECK(Slurp(dir / "eval_bad.out") == "error: --opponent: expected one of fold, call, random, allin, found 'fish'\n");
+
+    // Local best response, matches and the strength curve (strength_checks.h).
+    strength_checks::CheckStrength(logdir, config.out, dir);
 
     // Resume identifies the card abstraction by its file's fingerprint: from
     // another working directory with the same file under another name it
@@ -385,8 +389,8 @@ TEST_CASE("build_buckets end to end: equities, non-empty ordered buckets, isomor
     {
       std::string bytes = Slurp(copy);
       bytes[200] = static_cast<char>(bytes[200] == 0 ? 1 : 0);  // another preflop bucket for one class
-      const std::uint64_t sum = base::Checksum::Of(base::Checksum::Kind::kXxh3, bytes.data(), bytes.size() - 8);
-      std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+      const std::uint64_t checksum = base::Checksum::Of(base::Checksum::Kind::kXxh3, bytes.data(), bytes.size() - 8);
+      std::memcpy(bytes.data() + bytes.size() - 8, &checksum, 8);
       std::ofstream(copy, std::ios::binary | std::ios::trunc) << bytes;
     }
     const BucketFile other = BucketFile::Open(copy.string());

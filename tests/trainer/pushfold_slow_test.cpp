@@ -18,7 +18,9 @@
 #include "solver/policy.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
+#include "trainer/lbr.h"
 #include "trainer/task_pool.h"
+#include "trainer/tree_strategy.h"
 
 using namespace bp;
 using namespace bp::abstraction;
@@ -52,6 +54,37 @@ double BruteForce(const HandEvaluator& ev, int pa, int pb) {
   REQUIRE(boards == 1712304);
   return score / boards;
 }
+
+// A policy of the push/fold game as a strategy LBR can play against: its
+// tree, the 169 preflop classes as buckets, the policy's probabilities.
+class PolicyStrategy final : public trainer::TreeStrategy {
+ public:
+  PolicyStrategy(const PreflopGame& game, const solver::TableLayout& layout, const solver::TabularPolicy& policy)
+      : game_(game), layout_(layout), probabilities_(layout.num_entries()) {
+    for (std::uint32_t node = 0; node < game.NumNodes(); ++node) {
+      if (game.IsTerminal(node)) continue;
+      for (std::uint32_t b = 0; b < game.NumBuckets(game.Street(node)); ++b) {
+        const auto p = policy.At(node, b);
+        for (std::size_t a = 0; a < p.size(); ++a) {
+          probabilities_[layout.entry_offset(node) + b * p.size() + a] = static_cast<float>(p[a]);
+        }
+      }
+    }
+  }
+  const BettingTree& tree() const override { return game_.tree(); }
+  std::uint32_t Bucket(int street, const Card* hole, const Card*) const override {
+    return street == 0 ? game_.ClassOf(HolePairIndex(hole[0], hole[1])) : 0;
+  }
+  const float* At(std::uint32_t node, std::uint32_t bucket) const override {
+    return probabilities_.data() + layout_.entry_offset(node) +
+           static_cast<std::uint64_t>(bucket) * static_cast<std::uint64_t>(game_.NumActions(node));
+  }
+
+ private:
+  const PreflopGame& game_;
+  const solver::TableLayout& layout_;
+  std::vector<float> probabilities_;
+};
 
 }  // namespace
 
@@ -127,6 +160,41 @@ TEST_CASE("push/fold at 10 bb: exact equities, and exploitability below 0.001 bb
   const auto aces = game.ClassOf(Pair("As", "Ah"));
   CHECK(policy.At(game.Root(), aces)[1] > 0.99);
   CHECK(policy.At(game.Child(game.Root(), 1), aces)[1] > 0.99);
+
+  // Local best response in the push/fold game (fold or shove, no limp; the
+  // exact preflop equities): it is the exact best response there, so its
+  // winnings in each seat match the exact best-response value within their
+  // interval; against the trained strategy (exploitability < 0.001 bb) it
+  // wins nothing measurable, and never more than the best response.
+  {
+    trainer::LbrSettings settings;
+    settings.actions = "allin";
+    settings.sizes = trainer::ParseLbrActions("allin");
+    settings.streets = "1";
+    settings.plays = trainer::ParseLbrStreets("1");
+    settings.calls_off_tree = false;
+    settings.preflop_equity = &equity;
+    const auto uniform = solver::TabularPolicy::Uniform(layout);
+    for (const auto* p : {&uniform, &policy}) {
+      const PolicyStrategy strategy(game, layout, *p);
+      const auto r = trainer::RunLbr(strategy, evaluator, settings, 100000, 11, 2);
+      const double br0 = 1000 * exact.BestResponseValue(*p, 0), br1 = 1000 * exact.BestResponseValue(*p, 1);
+      MESSAGE((p == &uniform ? "uniform" : "trained"), " push/fold: LBR ", r.seat[0].mean, " +/- ", r.seat[0].ci95,
+              " as the small blind (best response ", br0, "), ", r.seat[1].mean, " +/- ", r.seat[1].ci95,
+              " as the big blind (", br1, "), overall ", r.overall.mean, " +/- ", r.overall.ci95, " mbb/g over ",
+              r.hands, " hands");
+      CHECK(r.seat[0].mean <= br0 + r.seat[0].ci95);
+      CHECK(r.seat[1].mean <= br1 + r.seat[1].ci95);
+      CHECK(r.overall.mean <= (br0 + br1) / 2 + r.overall.ci95);
+      if (p == &uniform) {
+        CHECK(std::abs(r.seat[0].mean - br0) <= r.seat[0].ci95);
+        CHECK(std::abs(r.seat[1].mean - br1) <= r.seat[1].ci95);
+        CHECK((br0 + br1) / 2 > 100);  // far from equilibrium: the check above has teeth
+      } else {
+        CHECK(std::abs(r.overall.mean) <= r.overall.ci95);
+      }
+    }
+  }
 
   // The trainer: two workers, 15 s, exploitability in metrics.jsonl.
   const fs::path logdir = dir / "run";
