@@ -42,19 +42,23 @@ std::optional<double> AllInValue(const abstraction::HandEvaluator& evaluator,
                                  const DealCards& cards, int street, int seat) {
   using abstraction::Card;
   using abstraction::HandRank;
-  // Heads-up payoffs are linear in the outcome: a tie pays the mean of a win and a loss.
+  // Computed for seat 0 and negated for seat 1 (heads-up payoffs sum to 0),
+  // so the two seats' values are exact opposites. Payoffs are linear in the
+  // outcome: a tie pays the mean of a win and a loss.
+  const double sign = seat == 0 ? 1.0 : -1.0;
+  seat = 0;
   std::array<HandRank, abstraction::kMaxPlayers> ranks{};
-  ranks[static_cast<std::size_t>(seat)] = HandRank{1};
-  const double win = state.Payoffs(ranks)[static_cast<std::size_t>(seat)];
-  ranks[static_cast<std::size_t>(seat)] = HandRank{0};
-  ranks[static_cast<std::size_t>(1 - seat)] = HandRank{1};
-  const double lose = state.Payoffs(ranks)[static_cast<std::size_t>(seat)];
+  ranks[0] = HandRank{1};
+  const double win = state.Payoffs(ranks)[0];
+  ranks[0] = HandRank{0};
+  ranks[1] = HandRank{1};
+  const double lose = state.Payoffs(ranks)[0];
   const int known = abstraction::kBoardCards[static_cast<std::size_t>(std::min(street, 3))];
   if (known == 0) {
     if (preflop_equity == nullptr) return std::nullopt;
     const double eq = preflop_equity->Equity(abstraction::HolePairIndex(cards.hole(seat)[0], cards.hole(seat)[1]),
                                              abstraction::HolePairIndex(cards.hole(1 - seat)[0], cards.hole(1 - seat)[1]));
-    return eq * win + (1 - eq) * lose;
+    return sign * (eq * win + (1 - eq) * lose);
   }
   if (known >= 5) return std::nullopt;
   abstraction::CardMask used = 0;
@@ -85,7 +89,7 @@ std::optional<double> AllInValue(const abstraction::HandEvaluator& evaluator,
     }
   }
   const double eq = score / count;
-  return eq * win + (1 - eq) * lose;
+  return sign * (eq * win + (1 - eq) * lose);
 }
 
 DuplicateResult RunDuplicateDeals(std::uint64_t deals, std::uint64_t seed, int threads, const std::string& label,

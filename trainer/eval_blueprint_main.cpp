@@ -255,7 +255,9 @@ int main(int argc, char** argv) {
   Options o;
   std::string actions = "fcpa", streets;
   app.add_option("blueprint", o.path, "The blueprint file (not with --curve)");
-  app.add_option("--opponent", o.opponents, "fold, call, random or allin (repeatable; default: call and random)");
+  app.add_option("--opponent", o.opponents,
+                 "fold, call, random or allin (repeatable; default: call and random); with --lbr also blueprint "
+                 "(the default there)");
   app.add_option("--deals", o.deals,
                  "Duplicate deals (hands = 2 x deals); default 500000 against fixed opponents, 2000 for LBR (per "
                  "point of a curve), 100000 for --against")

@@ -49,6 +49,7 @@ std::vector<abstraction::BetSize> ParseLbrActions(const std::string& text) {
   if (text == "56") return FiftySixSizes();
   try {
     const auto depths = abstraction::ParseSizes(text);
+    if (depths.empty()) throw std::invalid_argument("no sizes");
     if (depths.size() != 1) throw std::invalid_argument("one list of sizes, without '|'");
     if (depths[0].size() > 64) throw std::invalid_argument("at most 64 sizes");
     return depths[0];
