@@ -243,7 +243,7 @@ class LbrHand final : public DuplicateHand {
         Buckets(street, cards.board());
         range_.Observe(strategy_, follower_.node(), follower_.num_actions(), c.same, buckets_);
         ApplyReal(state_, c.real);
-        follower_.Apply(c.action);
+        follower_.Apply(c.follow);
       } else {
         const RealAction a = Choose(street, cards.hole(lbr), cards.board(), opp, aligned, rng);
         if (aligned) {

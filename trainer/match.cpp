@@ -43,7 +43,7 @@ class MatchHand final : public DuplicateHand {
         const float* p = s.At(own.node(), s.Bucket(street, cards.hole(actor), cards.board()));
         const MappedChoice c = ChooseMapped(own, state, p, u);
         real = c.real;
-        own_action = c.action;
+        own_action = c.follow;
       }
       if (other_aligned) {
         const abstraction::Translation t = other.Translate(real, state);

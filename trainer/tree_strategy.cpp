@@ -142,6 +142,13 @@ MappedChoice ChooseMapped(const TreeFollower& follower, const NlheState& real, c
   c.action = solver::SampleIndex(probabilities, n, uniform);
   c.real = follower.ToReal(c.action, real);
   for (int a = 0; a < n; ++a) c.same[static_cast<std::size_t>(a)] = follower.ToReal(a, real) == c.real;
+  c.follow = c.action;
+  if (follower.ActionKindOf(c.action) == ActionKind::kFold && c.real.kind == RealAction::kCheckCall) {
+    for (int a = 0; a < n; ++a) {
+      const ActionKind k = follower.ActionKindOf(a);
+      if (k == ActionKind::kCheck || k == ActionKind::kCall) c.follow = a;
+    }
+  }
   return c;
 }
 

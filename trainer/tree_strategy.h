@@ -17,8 +17,8 @@
 //                  (abstraction/bet_translation.h) between the tree's raises
 //                  (and its check or call, as 0), comparing T's pot fraction
 //                  in the real hand with theirs in the abstract one.
-// The tree's actions are mapped out: fold (check where the real player may
-// check), check or call, a raise of the same pot fraction in the real hand
+// The tree's actions are mapped out: fold (a check, and the tree's check or
+// call, where the real player may check), check or call, a raise of the same pot fraction in the real hand
 // (clamped to the legal range), all-in.
 // The tree follows the real hand while its node is the real actor's decision
 // on the real street ("aligned"). Where they part (the tree's hand ended, or
@@ -108,6 +108,7 @@ class TreeFollower {
   void Reset();
   std::uint32_t node() const { return node_; }
   int num_actions() const { return tree_.NumActions(node_); }
+  abstraction::ActionKind ActionKindOf(int action) const { return tree_.Action(node_, action).kind; }
   const abstraction::NlheState& abstract_state() const { return abstract_; }
   // The node is the decision of the real actor on the real street.
   bool Aligned(const abstraction::NlheState& real) const;
@@ -128,11 +129,15 @@ class TreeFollower {
   abstraction::NlheState abstract_;
 };
 
-// The opponent (of a strategy's tree) acting at an aligned node: a sampled
-// tree action, the real action it maps to, and which tree actions map to
-// that same real action (what a range update multiplies by).
+// A strategy acting at an aligned node: a sampled tree action, the real
+// action it maps to, which tree actions map to that same real action (what
+// a range update multiplies by), and the tree action the follower takes:
+// the sampled one, except that a fold played as a check (the real player
+// may check where the tree folds, after a limp read as a raise) follows the
+// tree's check or call, so the strategy stays in its tree.
 struct MappedChoice {
   int action = 0;
+  int follow = 0;
   RealAction real;
   std::array<bool, solver::kMaxActions> same{};  // per tree action: maps to `real`
 };

@@ -312,3 +312,21 @@ TEST_CASE("matches: a strategy against itself scores exactly 0; the tables must 
   CHECK_THROWS_WITH_AS(PlayMatch(call, elsewhere, ev, 10, 1, 1), doctest::Contains("a match needs the same table"),
                        ConfigError);
 }
+
+TEST_CASE("LBR against always-fold: 750 mbb per hand exactly, in trees with and without limps, on any betting streets") {
+  const abstraction::HandEvaluator ev;
+  for (const bool limp : {true, false}) {
+    const abstraction::BettingTree tree(Table(), Betting(limp, "1, allin | allin", "0.5, allin | allin"));
+    const FixedStrategy fold(tree, Opponent::kFold);
+    for (const std::string streets : {"1-4", "3-4", "4"}) {
+      CAPTURE(limp);
+      CAPTURE(streets);
+      LbrSettings s;
+      s.sizes = ParseLbrActions("fcpa");
+      s.plays = ParseLbrStreets(streets);
+      const DuplicateResult r = RunLbr(fold, ev, s, 200, 3, 2);
+      CHECK(r.overall.mean == doctest::Approx(750));
+      CHECK(r.overall.ci95 == doctest::Approx(0));
+    }
+  }
+}
