@@ -159,8 +159,10 @@ inline void CheckStrength(const fs::path& logdir, const std::string& buckets, co
   // Against always-call far more than against the trained blueprint, when
   // LBR bets (with fc neither side ever bets against a calling station, and
   // LBR wins next to nothing from it).
-  for (const auto& [actions, streets] : {std::pair{std::string("fcpa"), std::string("3-4")},
-                                         std::pair{std::string("fcpa"), std::string("1-4")}}) {
+  for (const std::pair<std::string, std::string>& setting : {std::pair{std::string("fcpa"), std::string("3-4")},
+                                                               std::pair{std::string("fcpa"), std::string("1-4")}}) {
+    const std::string& actions = setting.first;
+    const std::string& streets = setting.second;
     CAPTURE(actions);
     CAPTURE(streets);
     const trainer::FixedStrategy call(tree, trainer::Opponent::kCall);
