@@ -110,7 +110,6 @@ Row Measure(const std::string& name, const G& game, const trainer::Config& confi
   }
   std::vector<std::byte> slab;
   std::atomic<int> turn{0};  // 0: the worker thread prepares, 1: the applying thread applies, 2: stop
-  std::atomic<bool> stop_reading{false};
   std::size_t next = 0;
   std::thread worker([&] {
     Pin(1);
