@@ -39,11 +39,7 @@ int main(int argc, char** argv) {
       const trainer::Blueprint blueprint = trainer::Blueprint::Open(path);
       const trainer::BlueprintStrategy strategy(blueprint);
       for (const auto& [actions, streets] : {std::pair{"fc", "1-4"}, std::pair{"fcpa", "3-4"}, std::pair{"56", "3-4"}}) {
-        trainer::LbrSettings s;
-        s.actions = actions;
-        s.sizes = trainer::ParseLbrActions(actions);
-        s.streets = streets;
-        s.plays = trainer::ParseLbrStreets(streets);
+        const trainer::LbrSettings s = trainer::MakeLbrSettings(actions, streets);
         for (const int threads : thread_counts) {
           const auto r = trainer::RunLbr(strategy, evaluator, s, deals, 1, threads);
           const double rate = static_cast<double>(r.hands) / r.seconds;

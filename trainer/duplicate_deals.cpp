@@ -92,6 +92,22 @@ std::optional<double> AllInValue(const abstraction::HandEvaluator& evaluator,
   return sign * (eq * win + (1 - eq) * lose);
 }
 
+double HandResult(const abstraction::HandEvaluator& evaluator, const abstraction::PreflopEquity* preflop_equity,
+                  const abstraction::NlheState& state, const DealCards& cards, int street, int seat) {
+  if (!state.FoldedOut() && street < 3) {  // all-in with cards to come
+    if (const auto value = AllInValue(evaluator, preflop_equity, state, cards, street, seat)) return *value;
+  }
+  std::array<abstraction::HandRank, abstraction::kMaxPlayers> ranks{};
+  if (!state.FoldedOut()) {
+    for (int s = 0; s < 2; ++s) {
+      abstraction::Card seven[7] = {cards.hole(s)[0], cards.hole(s)[1]};
+      std::copy(cards.board(), cards.board() + 5, seven + 2);
+      ranks[static_cast<std::size_t>(s)] = evaluator.Evaluate7(seven);
+    }
+  }
+  return state.Payoffs(ranks)[static_cast<std::size_t>(seat)];
+}
+
 DuplicateResult RunDuplicateDeals(std::uint64_t deals, std::uint64_t seed, int threads, const std::string& label,
                                   double scale, const std::function<std::unique_ptr<DuplicateHand>()>& make_hand) {
   const std::uint64_t chunks = (deals + kDealsPerChunk - 1) / kDealsPerChunk;

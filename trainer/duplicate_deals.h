@@ -61,6 +61,12 @@ std::optional<double> AllInValue(const abstraction::HandEvaluator& evaluator,
                                  const abstraction::PreflopEquity* preflop_equity, const abstraction::NlheState& state,
                                  const DealCards& cards, int street, int seat);
 
+// `seat`'s payoff in chips at the end of a heads-up hand whose betting ended
+// on `street`: all-in adjusted (AllInValue) where it can be, else settled
+// with the dealt board. Requires: `state` terminal, heads-up.
+double HandResult(const abstraction::HandEvaluator& evaluator, const abstraction::PreflopEquity* preflop_equity,
+                  const abstraction::NlheState& state, const DealCards& cards, int street, int seat);
+
 // Per-thread work: play deal `cards` with the evaluated side in `seat`;
 // returns its result (any unit; the caller scales). One Hand object per
 // chunk, made by the factory.

@@ -310,10 +310,11 @@ int main(int argc, char** argv) {
     if (o.follow && !curve) throw ConfigError("--follow: expected with --curve");
     std::optional<bp::abstraction::PreflopEquity> preflop;
     if (o.lbr) {
-      o.settings.actions = actions;
-      o.settings.sizes = ParseLbrActions(actions);
-      o.settings.streets = streets.empty() ? (actions == "fc" ? "1-4" : "3-4") : streets;
-      o.settings.plays = ParseLbrStreets(o.settings.streets);
+      const LbrSettings parsed = MakeLbrSettings(actions, streets);
+      o.settings.actions = parsed.actions;
+      o.settings.sizes = parsed.sizes;
+      o.settings.streets = parsed.streets;
+      o.settings.plays = parsed.plays;
       if (!o.preflop_equity.empty()) {
         preflop = bp::abstraction::PreflopEquity::Load(o.preflop_equity);
         o.settings.preflop_equity = &*preflop;

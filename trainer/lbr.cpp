@@ -88,6 +88,15 @@ std::array<bool, abstraction::kNumStreets> ParseLbrStreets(const std::string& te
   return plays;
 }
 
+LbrSettings MakeLbrSettings(const std::string& actions, const std::string& streets) {
+  LbrSettings s;
+  s.actions = actions;
+  s.sizes = ParseLbrActions(actions);
+  s.streets = streets.empty() ? (actions == "fc" ? "1-4" : "3-4") : streets;
+  s.plays = ParseLbrStreets(s.streets);
+  return s;
+}
+
 void OpponentRange::Reset(const Card* lbr_hole) {
   const CardMask seen = MaskOf(lbr_hole[0]) | MaskOf(lbr_hole[1]);
   live_.clear();
@@ -254,18 +263,7 @@ class LbrHand final : public DuplicateHand {
         ApplyReal(state_, a);
       }
     }
-    if (!state_.FoldedOut() && street < 3) {  // all-in with cards to come
-      if (const auto value = AllInValue(evaluator_, settings_.preflop_equity, state_, cards, street, lbr)) return *value;
-    }
-    std::array<abstraction::HandRank, abstraction::kMaxPlayers> ranks{};
-    if (!state_.FoldedOut()) {
-      for (int s = 0; s < 2; ++s) {
-        Card seven[7] = {cards.hole(s)[0], cards.hole(s)[1]};
-        std::copy(cards.board(), cards.board() + 5, seven + 2);
-        ranks[static_cast<std::size_t>(s)] = evaluator_.Evaluate7(seven);
-      }
-    }
-    return state_.Payoffs(ranks)[static_cast<std::size_t>(lbr)];
+    return HandResult(evaluator_, settings_.preflop_equity, state_, cards, street, lbr);
   }
 
  private:

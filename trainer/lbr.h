@@ -74,6 +74,10 @@ std::vector<abstraction::BetSize> ParseLbrActions(const std::string& text);
 // naming --lbr-streets otherwise.
 std::array<bool, abstraction::kNumStreets> ParseLbrStreets(const std::string& text);
 
+// Settings for `actions` and `streets` (empty: 1-4 for fc, else 3-4, the
+// paper's pairings); the rest default. ConfigError as above.
+LbrSettings MakeLbrSettings(const std::string& actions, const std::string& streets);
+
 // The range over the opponent's hole pairs (abstraction::HolePairIndex).
 class OpponentRange {
  public:

@@ -53,18 +53,7 @@ class MatchHand final : public DuplicateHand {
       ApplyReal(state, real);
     }
     if (seat == 1) rng = draws;  // the deal's stream goes on (unused after)
-    if (!state.FoldedOut() && street < 3) {  // all-in with cards to come
-      if (const auto value = AllInValue(evaluator_, preflop_equity_, state, cards, street, seat)) return *value;
-    }
-    std::array<abstraction::HandRank, abstraction::kMaxPlayers> ranks{};
-    if (!state.FoldedOut()) {
-      for (int s = 0; s < 2; ++s) {
-        Card seven[7] = {cards.hole(s)[0], cards.hole(s)[1]};
-        std::copy(cards.board(), cards.board() + 5, seven + 2);
-        ranks[static_cast<std::size_t>(s)] = evaluator_.Evaluate7(seven);
-      }
-    }
-    return state.Payoffs(ranks)[static_cast<std::size_t>(seat)];
+    return HandResult(evaluator_, preflop_equity_, state, cards, street, seat);
   }
 
  private:

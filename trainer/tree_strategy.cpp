@@ -7,6 +7,7 @@
 
 #include "abstraction/bet_translation.h"
 #include "solver/regret_matching.h"
+#include "trainer/head_to_head.h"  // PassiveAction
 
 namespace bp::trainer {
 
@@ -20,14 +21,8 @@ FixedStrategy::FixedStrategy(const BettingTree& tree, Opponent kind) : tree_(tre
     const int n = tree.NumActions(node);
     if (n == 0) continue;
     std::vector<float> p(static_cast<std::size_t>(n), 0.0f);
-    int fold = -1, passive = -1, first_raise = -1;
-    for (int a = 0; a < n; ++a) {
-      const ActionKind k = tree.Action(node, a).kind;
-      if (k == ActionKind::kFold) fold = a;
-      if (k == ActionKind::kCheck || k == ActionKind::kCall) passive = a;
-      if ((k == ActionKind::kRaise || k == ActionKind::kAllIn) && first_raise < 0) first_raise = a;
-    }
-    if (passive < 0) passive = first_raise >= 0 ? first_raise : 0;
+    const int fold = tree.Action(node, 0).kind == ActionKind::kFold ? 0 : -1;  // fold comes first
+    const int passive = PassiveAction(tree, node);
     switch (kind) {
       case Opponent::kFold:
         p[static_cast<std::size_t>(fold >= 0 && tree.Action(node, passive).kind != ActionKind::kCheck ? fold : passive)] = 1;

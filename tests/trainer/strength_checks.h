@@ -34,12 +34,7 @@ inline std::string Read(const fs::path& p) {
 }
 
 inline trainer::LbrSettings Settings(const std::string& actions, const std::string& streets) {
-  trainer::LbrSettings s;
-  s.actions = actions;
-  s.sizes = trainer::ParseLbrActions(actions);
-  s.streets = streets;
-  s.plays = trainer::ParseLbrStreets(streets);
-  return s;
+  return trainer::MakeLbrSettings(actions, streets);
 }
 
 // One hand built by hand: the opponent (seat 0) opens, bets the flop,
