@@ -10,6 +10,22 @@ LimitGame<kStreets>::LimitGame(const LimitRules& rules) : rules_(rules) {
   BuildState root;
   root.contribution = {rules.ante, rules.ante};
   Build(0, root);
+  payoff_.assign(nodes_.size(), {});
+  for (std::size_t n = 0; n < nodes_.size(); ++n) {
+    const Node& node = nodes_[n];
+    if (node.num_actions != 0) continue;
+    for (int player = 0; player < 2; ++player) {
+      const int other = 1 - player;
+      const double win = node.contribution[other];
+      const double lose = -node.contribution[player];
+      for (int showdown = -1; showdown <= 1; ++showdown) {
+        const int outcome = player == 0 ? showdown : -showdown;
+        double value = outcome > 0 ? win : outcome < 0 ? lose : 0.0;
+        if (node.folder >= 0) value = node.folder == player ? lose : win;
+        payoff_[n][static_cast<std::size_t>(3 * player + showdown + 1)] = value;
+      }
+    }
+  }
 }
 
 template <int kStreets>

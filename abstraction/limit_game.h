@@ -72,12 +72,9 @@ class LimitGame {
   }
   std::uint32_t Bucket(const Deal& deal, int player, int street) const { return deal.bucket[player][street]; }
 
+  // One table read, no branch (the showdown's outcome is a coin flip).
   double Utility(const Deal& deal, std::uint32_t n, int player) const {
-    const Node& node = nodes_[n];
-    const int other = 1 - player;
-    if (node.folder >= 0) return node.folder == player ? -node.contribution[player] : node.contribution[other];
-    const int outcome = player == 0 ? deal.showdown : -deal.showdown;
-    return outcome > 0 ? node.contribution[other] : outcome < 0 ? -node.contribution[player] : 0.0;
+    return payoff_[n][static_cast<std::size_t>(3 * player + deal.showdown + 1)];
   }
 
   std::size_t NumDeals() const { return deals_.size(); }
@@ -121,6 +118,9 @@ class LimitGame {
   std::vector<Node> nodes_;
   std::vector<LimitAction> action_;  // action leading to each node (root: kCheck, unused)
   std::vector<std::string> history_;
+  // At terminals: the payoff to player p when player 0's showdown outcome is
+  // s (-1, 0, +1), at 3 * p + s + 1 (a fold ignores s).
+  std::vector<std::array<double, 6>> payoff_;
 };
 
 }  // namespace bp::abstraction

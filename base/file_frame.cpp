@@ -34,7 +34,7 @@ constexpr std::size_t kSinkBuffer = std::size_t{64} << 10;
 
 }  // namespace
 
-std::string FrameFormat::VersionMessage(std::uint32_t version) const {
+std::string FrameFormat::VersionMessage(std::uint32_t found) const {
   const FrameFormat& format = *this;
   std::vector<std::uint32_t> known{format.version};
   for (const FrameVersion& v : format.earlier) known.push_back(v.version);
@@ -43,10 +43,10 @@ std::string FrameFormat::VersionMessage(std::uint32_t version) const {
   for (std::size_t i = 0; i < known.size(); ++i) {
     list += (i == 0 ? "" : i + 1 == known.size() ? " and " : ", ") + std::to_string(known[i]);
   }
-  const char* when = version < known.front() ? " (the file is from an earlier build)"
-                     : version > known.back() ? " (the file is from a later build)"
-                                              : "";
-  return fmt::format("{} file version {}, this build reads version{} {}{}{}", format.name, version,
+  const char* when = found < known.front() ? " (the file is from an earlier build)"
+                     : found > known.back() ? " (the file is from a later build)"
+                                            : "";
+  return fmt::format("{} file version {}, this build reads version{} {}{}{}", format.name, found,
                      known.size() == 1 ? "" : "s", list, when, format.version_hint);
 }
 

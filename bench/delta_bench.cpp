@@ -44,16 +44,19 @@ class DenseDeltaAccess {
  public:
   DenseDeltaAccess(const R* base, std::uint64_t entries, std::uint64_t strategy_entries)
       : base_(base), regret_(entries, 0.0), strategy_(strategy_entries, 0.0), touched_(entries, 0) {}
+  template <int kN = 0>
   void Regrets(std::uint64_t b, int n, double* out) const {
     for (int a = 0; a < n; ++a) {
       out[a] = solver::RegretCodec<R>::Decode(std::atomic_ref<const R>(base_[b + a]).load(std::memory_order_relaxed)) +
                regret_[b + a];
     }
   }
+  template <int kN = 0>
   void AddRegrets(std::uint64_t b, int n, const double* d) {
     Touch(b, n);
     for (int a = 0; a < n; ++a) regret_[b + a] += d[a];
   }
+  template <int kN = 0>
   void AddStrategy(std::uint64_t b, int n, const double* s) {
     Touch(b, n);
     for (int a = 0; a < n; ++a) strategy_[b + a] += s[a];

@@ -51,12 +51,19 @@ template <class Regret>
 class CountingAccess {
  public:
   CountingAccess(solver::BasicTableView<Regret> tables, std::uint64_t* visits) : direct_(tables), visits_(visits) {}
+  template <int kN = 0>
   void Regrets(std::uint64_t base, int n, double* out) {
     ++*visits_;
-    direct_.Regrets(base, n, out);
+    direct_.template Regrets<kN>(base, n, out);
   }
-  void AddRegrets(std::uint64_t base, int n, const double* delta) { direct_.AddRegrets(base, n, delta); }
-  void AddStrategy(std::uint64_t base, int n, const double* sigma) { direct_.AddStrategy(base, n, sigma); }
+  template <int kN = 0>
+  void AddRegrets(std::uint64_t base, int n, const double* delta) {
+    direct_.template AddRegrets<kN>(base, n, delta);
+  }
+  template <int kN = 0>
+  void AddStrategy(std::uint64_t base, int n, const double* sigma) {
+    direct_.template AddStrategy<kN>(base, n, sigma);
+  }
 
  private:
   solver::BasicDirectAccess<Regret> direct_;

@@ -1,18 +1,25 @@
 // scaling_bench: how train_blueprint scales with workers on this machine, and
 // how many workers the coordinator's single-writer apply could feed.
 //
-// Runs the real trainer on Leduc for --seconds with 1 worker, then with 2
-// twice, the coordinator's wake-ups left to the kernel (run.coordinator_cpu:
-// free) and bound to the waking worker's CPU (follow), in the same
-// invocation, and reads their metrics.jsonl:
-//   throughput    median iterations/s after a warm-up of 3 s
-//   worker cpu    each worker's median cpu_pct after 3 s: the lowest of them
-//   speedup_2v1   throughput(2) / throughput(1), with what run.coordinator_cpu:
-//                 auto picks on this machine (follow when 2 workers fill it)
-//   apply time    coordinator seconds spent applying, per batch (measured in
-//                 the 2-worker run, so under real cache contention)
+// Runs the real trainer on --config (Leduc by default) for --seconds once per
+// entry of --workers (1,2 by default; e.g. 1,2,4,8,15), in the same
+// invocation, and reads each run's metrics.jsonl. Per worker count:
+//   iterations/s    median after a warm-up of 3 s
+//   speedup         iterations/s / that of the first count, and its
+//                   efficiency (speedup per added worker ratio)
+//   worker cpu      each worker's median cpu_pct after 3 s: the median over
+//                   the workers and the lowest
+//   coordinator cpu the coordinator's median cpu_pct
+//   apply busy      the share of wall time the coordinator spent applying
+//   apply us/batch  coordinator seconds applying per batch
+// and, from the largest count's apply time (measured under real contention):
 //   workers it can feed = batches/s the coordinator can apply /
 //                         batches/s one worker produces (median after 3 s)
+// --coordinator-cpu free,follow runs each count above 1 once per setting
+// (run.coordinator_cpu), side by side. A count above the machine's cores is
+// run, and marked oversubscribed. A no-limit config needs its bucket file.
+// train_blueprint is the one next to this binary (a build tree's or a
+// bundle's), or --train-blueprint.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -24,6 +31,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -47,60 +55,150 @@ struct Result {
   std::string coordinator_cpu;
   double iterations_per_s = 0;
   double apply_s_per_batch = 0;
+  double apply_busy = 0;  // apply seconds / wall seconds
   double batches_per_s_per_worker = 0;
+  double median_worker_cpu = 0;  // the median over workers of their median cpu_pct
   double lowest_worker_cpu = 0;  // the lowest of the workers' median cpu_pct
   double coordinator_cpu_pct = 0;
+  bool ok = false;
+  std::string error;
 };
 
-Result Measure(int workers, const std::string& coordinator_cpu, double seconds, const std::string& batch) {
+struct Setup {
+  std::string train_blueprint;
+  std::string config;
+  double seconds = 15;
+  std::string batch = "1000";
+  std::vector<std::string> sets;  // extra --set KEY=VALUE
+};
+
+Result Measure(const Setup& setup, int workers, const std::string& coordinator_cpu) {
   const fs::path dir =
       fs::temp_directory_path() / fmt::format("bp-scaling-{}-{}-{}", ::getpid(), workers, coordinator_cpu);
   fs::remove_all(dir);
+  const fs::path log = fs::temp_directory_path() / fmt::format("bp-scaling-{}.log", ::getpid());
   const pid_t pid = ::fork();
   if (pid == 0) {
     std::freopen("/dev/null", "w", stdout);
-    std::freopen("/dev/null", "w", stderr);
-    const std::string w = std::to_string(workers), budget = fmt::format("{}s", seconds);
-    ::execl(TRAIN_BLUEPRINT, TRAIN_BLUEPRINT, "--config", CONFIG_DIR "/leduc.yaml", "--num-workers", w.c_str(),
-            "--time-budget", budget.c_str(), "--batch-size", batch.c_str(), "--logdir", dir.c_str(),
-            "--checkpoint-interval", "off", "--set", "logging.exploitability_interval=0", "--set",
-            ("run.coordinator_cpu=" + coordinator_cpu).c_str(), nullptr);
+    std::freopen(log.c_str(), "w", stderr);
+    std::vector<std::string> args{setup.train_blueprint, "--config", setup.config, "--num-workers",
+                                  std::to_string(workers), "--time-budget", fmt::format("{}s", setup.seconds),
+                                  "--batch-size", setup.batch, "--logdir", dir.string(), "--checkpoint-interval",
+                                  "off", "--set", "run.coordinator_cpu=" + coordinator_cpu};
+    for (const std::string& kv : setup.sets) {
+      args.push_back("--set");
+      args.push_back(kv);
+    }
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(setup.train_blueprint.c_str(), argv.data());
     ::_exit(127);
   }
-  ::waitpid(pid, nullptr, 0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
   Result r;
   r.workers = workers;
   r.coordinator_cpu = coordinator_cpu;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::ifstream err(log);
+    std::string line, last_line;
+    while (std::getline(err, line)) {
+      if (!line.empty()) last_line = line;
+    }
+    r.error = fmt::format("train_blueprint exited with {}: {}", WIFEXITED(status) ? WEXITSTATUS(status) : -1, last_line);
+    fs::remove_all(dir);
+    fs::remove(log);
+    return r;
+  }
+  fs::remove(log);
+  namespace m = bp::trainer::metrics;
   std::vector<double> rates, batch_rates, coordinator;
   std::vector<std::vector<double>> cpu(static_cast<std::size_t>(workers));
   std::ifstream in(bp::trainer::RunDir(dir).Metrics());
-  nlohmann::json last, previous;
+  nlohmann::json last, previous, first_after_warmup;
   for (std::string line; std::getline(in, line);) {
     const auto row = nlohmann::json::parse(line);
-    if (row.value(bp::trainer::metrics::kFinal, false)) continue;
+    if (row.value(m::kFinal, false)) continue;
     previous = last;
     last = row;
-    if (row[bp::trainer::metrics::kTime].get<double>() <= 3) continue;
-    rates.push_back(row[bp::trainer::metrics::kIterationsPerS].get<double>());
-    if (!previous.is_null() && row[bp::trainer::metrics::kTime].get<double>() > previous[bp::trainer::metrics::kTime].get<double>()) {
-      batch_rates.push_back((row[bp::trainer::metrics::kBatchesApplied].get<double>() - previous[bp::trainer::metrics::kBatchesApplied].get<double>()) /
-                            (row[bp::trainer::metrics::kTime].get<double>() - previous[bp::trainer::metrics::kTime].get<double>()));
+    if (row[m::kTime].get<double>() <= 3) continue;
+    if (first_after_warmup.is_null()) first_after_warmup = previous.is_null() ? row : previous;
+    rates.push_back(row[m::kIterationsPerS].get<double>());
+    if (!previous.is_null() && row[m::kTime].get<double>() > previous[m::kTime].get<double>()) {
+      batch_rates.push_back((row[m::kBatchesApplied].get<double>() - previous[m::kBatchesApplied].get<double>()) /
+                            (row[m::kTime].get<double>() - previous[m::kTime].get<double>()));
     }
-    for (std::size_t w = 0; w < cpu.size() && w < row[bp::trainer::metrics::kWorkers].size(); ++w) {
-      cpu[w].push_back(row[bp::trainer::metrics::kWorkers][w][bp::trainer::metrics::kCpuPct].get<double>());
+    for (std::size_t w = 0; w < cpu.size() && w < row[m::kWorkers].size(); ++w) {
+      cpu[w].push_back(row[m::kWorkers][w][m::kCpuPct].get<double>());
     }
-    coordinator.push_back(row[bp::trainer::metrics::kCoordinatorCpuPct].get<double>());
+    coordinator.push_back(row[m::kCoordinatorCpuPct].get<double>());
   }
+  if (rates.empty()) {
+    r.error = "no metrics after the 3 s warm-up (use more --seconds)";
+    fs::remove_all(dir);
+    return r;
+  }
+  r.ok = true;
   r.iterations_per_s = Median(rates);
-  r.lowest_worker_cpu = 100;
-  for (const auto& c : cpu) r.lowest_worker_cpu = std::min(r.lowest_worker_cpu, Median(c));
+  std::vector<double> worker_medians;
+  for (const auto& c : cpu) {
+    if (!c.empty()) worker_medians.push_back(Median(c));
+  }
+  r.lowest_worker_cpu = worker_medians.empty() ? 0 : *std::min_element(worker_medians.begin(), worker_medians.end());
+  r.median_worker_cpu = worker_medians.empty() ? 0 : Median(worker_medians);
   r.coordinator_cpu_pct = Median(coordinator);
-  if (!last.is_null() && last[bp::trainer::metrics::kBatchesApplied].get<double>() > 0) {
-    r.apply_s_per_batch = last[bp::trainer::metrics::kApplySeconds].get<double>() / last[bp::trainer::metrics::kBatchesApplied].get<double>();
+  if (last[m::kBatchesApplied].get<double>() > 0) {
+    r.apply_s_per_batch = last[m::kApplySeconds].get<double>() / last[m::kBatchesApplied].get<double>();
+  }
+  const double span = last[m::kTime].get<double>() - first_after_warmup[m::kTime].get<double>();
+  if (span > 0) {
+    r.apply_busy = (last[m::kApplySeconds].get<double>() - first_after_warmup[m::kApplySeconds].get<double>()) / span;
   }
   if (!batch_rates.empty()) r.batches_per_s_per_worker = Median(batch_rates) / workers;
   fs::remove_all(dir);
   return r;
+}
+
+std::vector<int> ParseWorkers(const std::string& text) {
+  std::vector<int> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    std::size_t used = 0;
+    int w = 0;
+    try {
+      w = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || w < 1 || w > 1024) {
+      throw CLI::ValidationError("--workers", fmt::format("expected worker counts 1..1024 separated by commas, found '{}'", item));
+    }
+    out.push_back(w);
+  }
+  if (out.empty()) throw CLI::ValidationError("--workers", "expected at least one worker count");
+  return out;
+}
+
+// train_blueprint next to this executable (a bundle's bin/, a build's bench/ has it in ../trainer/).
+std::string FindTrainBlueprint() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const fs::path& p : {self.parent_path() / "train_blueprint", self.parent_path() / ".." / "trainer" / "train_blueprint"}) {
+      if (fs::exists(p)) return p.lexically_normal().string();
+    }
+  }
+  return TRAIN_BLUEPRINT;
+}
+
+std::string DefaultConfig() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec && fs::exists(self.parent_path() / ".." / "configs" / "leduc.yaml")) {
+    return (self.parent_path() / ".." / "configs" / "leduc.yaml").lexically_normal().string();
+  }
+  return CONFIG_DIR "/leduc.yaml";
 }
 
 // What a checkpoint of a 1 GiB table costs: the copy of both tables from the
@@ -162,59 +260,122 @@ CheckpointCost CheckpointGiB() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Throughput of train_blueprint with 1 and 2 workers (the coordinator's wake-ups free and following), "
-               "and the coordinator's apply capacity."};
-  double seconds = 15;
-  std::string batch = "1000";
+  CLI::App app{"Throughput of train_blueprint over a list of worker counts, per-worker and coordinator CPU, "
+               "and how many workers the coordinator's apply could feed."};
+  Setup setup;
+  setup.config = DefaultConfig();
+  setup.train_blueprint = FindTrainBlueprint();
+  std::string workers_text = "1,2";
+  std::string coordinator_cpus = "auto";
   bool json = false, checkpoint = false;
+  app.add_option("--config", setup.config, "The training config (YAML)")->capture_default_str();
+  app.add_option("--workers", workers_text, "Worker counts to run, separated by commas, e.g. 1,2,4,8,16")
+      ->capture_default_str();
+  app.add_option("--coordinator-cpu", coordinator_cpus,
+                 "run.coordinator_cpu settings to run each count above 1 with, separated by commas (auto, free, follow)")
+      ->capture_default_str();
+  app.add_option("--seconds", setup.seconds, "Run time per worker count")->capture_default_str()->check(CLI::Range(4.0, 86400.0));
+  app.add_option("--batch-size", setup.batch, "Iterations per batch")->capture_default_str();
+  app.add_option("--set", setup.sets, "Extra config override KEY=VALUE for every run (repeatable)");
+  app.add_option("--train-blueprint", setup.train_blueprint, "The trainer to run")->capture_default_str();
   app.add_flag("--checkpoint", checkpoint, "Also time a checkpoint of a 1 GiB table (needs ~4 GiB of memory)");
-  app.add_option("--seconds", seconds, "Run time per configuration")->capture_default_str();
-  app.add_option("--batch-size", batch, "Iterations per batch")->capture_default_str();
   app.add_flag("--json", json, "Print one JSON object");
-  CLI11_PARSE(app, argc, argv);
+  std::vector<int> counts;
+  std::vector<std::string> cpus;
+  try {
+    app.parse(argc, argv);
+    counts = ParseWorkers(workers_text);
+    std::stringstream in(coordinator_cpus);
+    for (std::string c; std::getline(in, c, ',');) {
+      if (c != "auto" && c != "free" && c != "follow") {
+        throw CLI::ValidationError("--coordinator-cpu", fmt::format("expected auto, free or follow, found '{}'", c));
+      }
+      cpus.push_back(c);
+    }
+    if (cpus.empty()) throw CLI::ValidationError("--coordinator-cpu", "expected at least one setting");
+    if (!fs::exists(setup.config)) throw CLI::ValidationError("--config", "no such file: " + setup.config);
+    if (::access(setup.train_blueprint.c_str(), X_OK) != 0) {
+      throw CLI::ValidationError("--train-blueprint", "not an executable: " + setup.train_blueprint);
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
 
-  const Result one = Measure(1, "auto", seconds, batch);
-  const Result free = Measure(2, "free", seconds, batch);
-  const Result follow = Measure(2, "follow", seconds, batch);
-  const bool auto_follows = bp::trainer::AvailableCores() <= 2;  // run.coordinator_cpu: auto, 2 workers
-  const Result& two = auto_follows ? follow : free;
-  auto speedup_of = [&](const Result& r) { return one.iterations_per_s > 0 ? r.iterations_per_s / one.iterations_per_s : 0; };
-  const double speedup = speedup_of(two);
-  const double apply_capacity = two.apply_s_per_batch > 0 ? 1.0 / two.apply_s_per_batch : 0;
-  const double can_feed = one.batches_per_s_per_worker > 0 ? apply_capacity / one.batches_per_s_per_worker : 0;
+  const int cores = bp::trainer::AvailableCores();
+  std::vector<Result> results;
+  for (int w : counts) {
+    for (const std::string& c : cpus) {
+      if (w == 1 && c != cpus.front()) continue;  // the setting matters only with several workers
+      if (!json) {
+        std::fprintf(stderr, "scaling_bench: %d worker%s, run.coordinator_cpu %s, %.0f s ...\n", w, w == 1 ? "" : "s",
+                     c.c_str(), setup.seconds);
+      }
+      results.push_back(Measure(setup, w, c));
+      if (!results.back().ok) {
+        std::fprintf(stderr, "scaling_bench: %d workers: %s\n", w, results.back().error.c_str());
+        return 1;
+      }
+    }
+  }
+  const Result& base = results.front();
+  auto speedup_of = [&](const Result& r) { return base.iterations_per_s > 0 ? r.iterations_per_s / base.iterations_per_s : 0; };
+  // The apply capacity under the most contention: the largest count's run.
+  const Result& widest = *std::max_element(results.begin(), results.end(),
+                                           [](const Result& a, const Result& b) { return a.workers < b.workers; });
+  const Result* one = nullptr;
+  for (const Result& r : results) {
+    if (r.workers == 1) one = &r;
+  }
+  const double per_worker_batches = one ? one->batches_per_s_per_worker : base.batches_per_s_per_worker;
+  const double apply_capacity = widest.apply_s_per_batch > 0 ? 1.0 / widest.apply_s_per_batch : 0;
+  const double can_feed = per_worker_batches > 0 ? apply_capacity / per_worker_batches : 0;
   const CheckpointCost ckpt = checkpoint ? CheckpointGiB() : CheckpointCost{};
   if (json) {
-    fmt::print("{}\n", nlohmann::json{{"speedup_2v1", speedup},
-                                      {"workers_it_can_feed", can_feed},
-                                      {"iterations_per_s_1", one.iterations_per_s},
-                                      {"iterations_per_s_2", two.iterations_per_s},
-                                      {"apply_us_per_batch", two.apply_s_per_batch * 1e6},
-                                      {"coordinator_cpu_2", two.coordinator_cpu},
-                                      {"speedup_2v1_free", speedup_of(free)},
-                                      {"speedup_2v1_follow", speedup_of(follow)},
-                                      {"lowest_worker_cpu_pct_2_free", free.lowest_worker_cpu},
-                                      {"lowest_worker_cpu_pct_2_follow", follow.lowest_worker_cpu},
-                                      {"coordinator_cpu_pct_2_free", free.coordinator_cpu_pct},
-                                      {"coordinator_cpu_pct_2_follow", follow.coordinator_cpu_pct},
-                                      {"checkpoint_1gib_copy_s", ckpt.copy_kept_s},
-                                      {"checkpoint_1gib_copy_plain_s", ckpt.copy_plain_s},
-                                      {"checkpoint_1gib_write_s", ckpt.write_s}}
-                           .dump());
+    nlohmann::json runs = nlohmann::json::array();
+    for (const Result& r : results) {
+      runs.push_back({{"workers", r.workers},
+                      {"coordinator_cpu", r.coordinator_cpu},
+                      {"iterations_per_s", r.iterations_per_s},
+                      {"speedup", speedup_of(r)},
+                      {"median_worker_cpu_pct", r.median_worker_cpu},
+                      {"lowest_worker_cpu_pct", r.lowest_worker_cpu},
+                      {"coordinator_cpu_pct", r.coordinator_cpu_pct},
+                      {"apply_busy", r.apply_busy},
+                      {"apply_us_per_batch", r.apply_s_per_batch * 1e6},
+                      {"batches_per_s_per_worker", r.batches_per_s_per_worker},
+                      {"oversubscribed", r.workers > cores}});
+    }
+    nlohmann::json out{{"config", setup.config},
+                       {"machine", bp::bench::MachineDescription()},
+                       {"cores", cores},
+                       {"runs", runs},
+                       {"workers_it_can_feed", can_feed}};
+    if (checkpoint) {
+      out["checkpoint_1gib_copy_s"] = ckpt.copy_kept_s;
+      out["checkpoint_1gib_copy_plain_s"] = ckpt.copy_plain_s;
+      out["checkpoint_1gib_write_s"] = ckpt.write_s;
+    }
+    fmt::print("{}\n", out.dump());
     return 0;
   }
-  fmt::print("scaling_bench: train_blueprint on Leduc, batch {} iterations, {} s per run, medians after 3 s\n", batch,
-             seconds);
+  fmt::print("scaling_bench: train_blueprint on {}, batch {} iterations, {} s per run, medians after 3 s\n", setup.config,
+             setup.batch, setup.seconds);
   fmt::print("machine: {}\n", bp::bench::MachineDescription());
-  fmt::print("{:>8} {:>16} {:>14} {:>9} {:>18} {:>16} {:>16} {:>15}\n", "workers", "coordinator_cpu", "iterations/s",
-             "vs 1", "lowest worker cpu", "coordinator cpu", "batches/s/worker", "apply us/batch");
-  for (const Result* r : {&one, &free, &follow}) {
-    fmt::print("{:>8} {:>16} {:>14.0f} {:>8.2f}x {:>17.0f}% {:>15.0f}% {:>16.0f} {:>15.1f}\n", r->workers,
-               r->coordinator_cpu, r->iterations_per_s, speedup_of(*r), r->lowest_worker_cpu, r->coordinator_cpu_pct,
-               r->batches_per_s_per_worker, r->apply_s_per_batch * 1e6);
+  fmt::print("{:>8} {:>16} {:>14} {:>9} {:>10} {:>12} {:>12} {:>12} {:>11} {:>16} {:>15}\n", "workers", "coordinator_cpu",
+             "iterations/s", "speedup", "per worker", "worker cpu", "lowest cpu", "coord cpu", "apply busy",
+             "batches/s/worker", "apply us/batch");
+  for (const Result& r : results) {
+    const double speedup = speedup_of(r);
+    fmt::print("{:>8} {:>16} {:>14.0f} {:>8.2f}x {:>9.2f}x {:>11.0f}% {:>11.0f}% {:>11.0f}% {:>10.0f}% {:>16.0f} {:>15.1f}{}\n",
+               r.workers, r.coordinator_cpu, r.iterations_per_s, speedup, speedup * base.workers / r.workers,
+               r.median_worker_cpu, r.lowest_worker_cpu, r.coordinator_cpu_pct, 100 * r.apply_busy,
+               r.batches_per_s_per_worker, r.apply_s_per_batch * 1e6,
+               r.workers > cores ? fmt::format("  (oversubscribed: {} cores)", cores) : "");
   }
-  fmt::print("speedup 2 vs 1 worker (run.coordinator_cpu: auto picks {} here): {:.2f}x\n", two.coordinator_cpu, speedup);
-  fmt::print("coordinator apply capacity: {:.0f} batches/s; one worker produces {:.0f}: workers it can feed: {:.1f}\n",
-             apply_capacity, one.batches_per_s_per_worker, can_feed);
+  fmt::print("speedup is against {} worker{}; per worker = speedup x {} / workers\n", base.workers,
+             base.workers == 1 ? "" : "s", base.workers);
+  fmt::print("coordinator apply capacity ({} workers): {:.0f} batches/s; one worker produces {:.0f}: workers it can feed: {:.1f}\n",
+             widest.workers, apply_capacity, per_worker_batches, can_feed);
   if (checkpoint) {
     fmt::print("checkpoint of a 1 GiB table in shared memory, after a fork: tables copied in {:.2f} s into memory set aside "
                "plainly (copy-on-write), {:.2f} s into populated memory kept from the children (the trainer's; the "

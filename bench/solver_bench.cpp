@@ -3,10 +3,16 @@
 // 10^3, 10^4, ... and N: iterations, solve seconds (evaluation excluded),
 // iterations per second, and exact exploitability of the average strategy.
 // An iteration is one traversal for each player.
+//
+// --prune runs with negative-regret pruning on (SetPhase; probability and
+// threshold as in SamplingOptions, or --prune-threshold); --compare-prune
+// alternates plain and pruning runs, --reps each, and prints the median
+// iterations/s of both and their ratio.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -30,27 +36,44 @@ std::vector<std::uint64_t> Checkpoints(std::uint64_t total) {
   return points;
 }
 
+struct Variant {
+  bool prune = false;
+  double prune_threshold = bp::solver::SamplingOptions{}.prune_threshold;
+};
+
 template <class G>
-void Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed, bool json) {
+double Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed, bool json, const Variant& variant,
+           bool quiet = false) {
   G game;
   bp::solver::TableLayout layout(game);
   bp::solver::Tables tables(layout.num_entries());
-  bp::solver::ExternalSampling solver(game, layout, tables.View(), seed);
+  bp::solver::SamplingOptions options;
+  options.prune_threshold = variant.prune_threshold;
+  bp::solver::ExternalSampling solver(game, layout, tables.View(), seed, options);
+  solver.SetPhase(variant.prune, /*average=*/true);
+  if (quiet) {
+    const auto start = std::chrono::steady_clock::now();
+    solver.Iterate(iterations);
+    return static_cast<double>(iterations) /
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
   bp::solver::ExactEvaluator eval(game, layout);
   if (!json) {
-    fmt::print("solver_bench: {} ({} infosets), external-sampling MCCFR, 1 thread, seed {}\n", name,
-               layout.num_infosets(), seed);
+    fmt::print("solver_bench: {} ({} infosets), external-sampling MCCFR, 1 thread, seed {}{}\n", name,
+               layout.num_infosets(), seed,
+               variant.prune ? fmt::format(", pruning on (threshold {:g})", variant.prune_threshold) : "");
     fmt::print("machine: {}\n", bp::bench::MachineDescription());
     fmt::print("{:>12} {:>10} {:>14} {:>15}\n", "iterations", "seconds", "iterations/s", "exploitability");
   }
   double seconds = 0.0;
+  double rate = 0.0;
   for (std::uint64_t point : Checkpoints(iterations)) {
     const auto start = std::chrono::steady_clock::now();
     solver.Iterate(point - solver.iterations());
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double exploitability =
         eval.Exploitability(bp::solver::TabularPolicy::Average(layout, tables.strategy_sum()));
-    const double rate = seconds > 0 ? static_cast<double>(point) / seconds : 0.0;
+    rate = seconds > 0 ? static_cast<double>(point) / seconds : 0.0;
     if (json) {
       nlohmann::json line = {{"game", name},
                              {"iterations", point},
@@ -63,6 +86,34 @@ void Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed, 
     }
     std::fflush(stdout);
   }
+  return rate;
+}
+
+// Plain and pruning runs alternately, `reps` each: medians and their ratio.
+template <class G>
+void ComparePrune(const std::string& name, std::uint64_t iterations, std::uint64_t seed, int reps,
+                  double prune_threshold) {
+  std::vector<double> plain, pruned;
+  for (int r = 0; r < reps; ++r) {
+    plain.push_back(Run<G>(name, iterations, seed, false, Variant{false, prune_threshold}, true));
+    pruned.push_back(Run<G>(name, iterations, seed, false, Variant{true, prune_threshold}, true));
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  fmt::print("solver_bench: {}, {} iterations, plain and pruning on (threshold {:g}) alternately, {} runs each\n",
+             name, iterations, prune_threshold, reps);
+  fmt::print("machine: {}\n", bp::bench::MachineDescription());
+  fmt::print("{:>10} {:>16} {:>16}\n", "variant", "median it/s", "runs it/s");
+  const auto runs = [](const std::vector<double>& v) {
+    std::string out;
+    for (double x : v) out += fmt::format("{}{:.0f}", out.empty() ? "" : " ", x);
+    return out;
+  };
+  fmt::print("{:>10} {:>16.0f} {:>16}\n", "plain", median(plain), runs(plain));
+  fmt::print("{:>10} {:>16.0f} {:>16}\n", "prune", median(pruned), runs(pruned));
+  fmt::print("pruning on / plain: {:.3f}\n", median(pruned) / median(plain));
 }
 
 }  // namespace
@@ -73,18 +124,34 @@ int main(int argc, char** argv) {
   std::uint64_t iterations = 1000000;
   std::uint64_t seed = 1;
   bool json = false;
+  Variant variant;
+  bool compare_prune = false;
+  int reps = 5;
   app.add_option("--game", game, "Game to solve")->check(CLI::IsMember({"kuhn", "leduc"}))->capture_default_str();
   app.add_option("--iterations", iterations, "Total iterations (one traversal per player each)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();
   app.add_option("--seed", seed, "Random seed")->capture_default_str();
   app.add_flag("--json", json, "One JSON object per checkpoint line instead of a table");
+  app.add_flag("--prune", variant.prune, "Negative-regret pruning on (probability 0.95)");
+  app.add_option("--prune-threshold", variant.prune_threshold, "Pruning threshold in utility units")
+      ->capture_default_str();
+  app.add_flag("--compare-prune", compare_prune, "Alternate plain and pruning runs; print medians and their ratio");
+  app.add_option("--reps", reps, "Runs of each variant for --compare-prune")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  if (game == "kuhn") {
-    Run<bp::abstraction::KuhnPoker>(game, iterations, seed, json);
+  if (compare_prune) {
+    if (game == "kuhn") {
+      ComparePrune<bp::abstraction::KuhnPoker>(game, iterations, seed, reps, variant.prune_threshold);
+    } else {
+      ComparePrune<bp::abstraction::LeducHoldem>(game, iterations, seed, reps, variant.prune_threshold);
+    }
+  } else if (game == "kuhn") {
+    Run<bp::abstraction::KuhnPoker>(game, iterations, seed, json, variant);
   } else {
-    Run<bp::abstraction::LeducHoldem>(game, iterations, seed, json);
+    Run<bp::abstraction::LeducHoldem>(game, iterations, seed, json, variant);
   }
   return 0;
 }

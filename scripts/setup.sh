@@ -13,13 +13,14 @@ BP_SANITIZE="${BP_SANITIZE:-}"
 BP_FUZZ="${BP_FUZZ:-OFF}"
 
 PACKAGES=(
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ clang pkg-config   # clang builds Release (CMakeLists.txt); g++ brings libstdc++
   libboost-dev libyaml-cpp-dev libfmt-dev
   doctest-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
   librsvg2-bin   # rsvg-convert: inspect --plot FILE.png
+  patchelf       # scripts/bundle: the bundle's binaries find their libraries through $ORIGIN
 )
 if [ -n "$BP_SANITIZE" ] || [ "$BP_FUZZ" = ON ]; then
-  PACKAGES+=(clang libclang-rt-14-dev)   # the sanitizers' and libFuzzer's runtimes
+  PACKAGES+=(libclang-rt-14-dev)   # the sanitizers' and libFuzzer's runtimes
 fi
 
 ensure_packages() {

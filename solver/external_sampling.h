@@ -39,6 +39,16 @@
 // SetPhase also switches the strategy-sum updates on and off (delayed
 // averaging). A phase holds until changed; the trainer sets it per batch.
 //
+// Speed: an option that is off costs nothing. The traversal is instantiated
+// per combination of what an iteration does (pruning this iteration or not,
+// expected strategy-sum updates or not) and per common action count (2, 3,
+// any), so the plain path tests no option and runs loops of a fixed length;
+// external_sampling_test checks that it makes exactly the table accesses and
+// draws of external sampling without options. The tree is walked in the
+// solver's own copy (flat_tree.h: one 16-byte record per node). An
+// opponent's draw compares u times the positive regrets' sum with their
+// running sum, so its branch does not wait for a division.
+//
 // Table reads and writes go through an Access policy (table_access.h):
 // DirectAccess updates tables in place, DeltaAccess accumulates a batch's
 // deltas privately over tables someone else owns.
@@ -53,6 +63,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "solver/flat_tree.h"
 #include "solver/game.h"
 #include "solver/regret_matching.h"
 #include "solver/rng.h"
@@ -74,7 +85,7 @@ class ExternalSampling {
   ExternalSampling(const G& game, const TableLayout& layout, Access access, std::uint64_t seed,
                    SamplingOptions options = {})
       : game_(game), layout_(layout), access_(std::move(access)), rng_(seed), options_(options),
-        last_street_(game.NumStreets() - 1) {}
+        last_street_(game.NumStreets() - 1), tree_(game, layout, options.average_streets) {}
   // In place, on tables this thread owns.
   template <class R>
   ExternalSampling(const G& game, const TableLayout& layout, BasicTableView<R> tables, std::uint64_t seed,
@@ -91,22 +102,12 @@ class ExternalSampling {
   // Runs `count` iterations (one traversal per player each), numbered on
   // from iterations().
   void Iterate(std::uint64_t count) {
-    const int players = game_.NumPlayers();
-    const NodeId root = game_.Root();
-    const std::uint64_t every = options_.sampled_average_interval;
-    for (std::uint64_t i = 0; i < count; ++i) {
-      prune_now_ = prune_ && rng_.UniformDouble() < options_.prune_probability;
-      for (int p = 0; p < players; ++p) {
-        const Deal deal = game_.SampleDeal(rng_);
-        Value(root, p, deal);
-      }
-      if (every > 0 && average_ && iterations_ % every == 0) {
-        for (int p = 0; p < players; ++p) {
-          const Deal deal = game_.SampleDeal(rng_);
-          UpdateStrategy(root, p, deal);
-        }
-      }
-      ++iterations_;
+    const bool expected_average = average_ && options_.sampled_average_interval == 0;
+    const bool sampled_average = average_ && options_.sampled_average_interval > 0;
+    if (expected_average) {
+      IterateAs<true>(count, sampled_average);
+    } else {
+      IterateAs<false>(count, sampled_average);
     }
   }
 
@@ -117,79 +118,117 @@ class ExternalSampling {
   Access& access() { return access_; }
 
  private:
-  // Terminals are evaluated here, inline in the parent, so that the recursive
-  // call (and its prologue) is paid only for decision nodes.
-  double Value(NodeId node, int traverser, const Deal& deal) {
-    return game_.IsTerminal(node) ? game_.Utility(deal, node, traverser) : Traverse(node, traverser, deal);
+  // The traversal is instantiated per combination of the options that apply
+  // to an iteration (pruning this iteration, expected strategy-sum updates),
+  // so that an option that is off costs no test in the traversal.
+  template <bool kAverage>
+  void IterateAs(std::uint64_t count, bool sampled_average) {
+    const int players = game_.NumPlayers();
+    constexpr std::uint32_t root = FlatTree::kRoot;
+    const std::uint64_t every = options_.sampled_average_interval;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const bool prune_now = prune_ && rng_.UniformDouble() < options_.prune_probability;
+      for (int p = 0; p < players; ++p) {
+        const Deal deal = game_.SampleDeal(rng_);
+        if (prune_now) {
+          Value<true, kAverage>(root, p, deal);
+        } else {
+          Value<false, kAverage>(root, p, deal);
+        }
+      }
+      if (sampled_average && iterations_ % every == 0) {
+        for (int p = 0; p < players; ++p) {
+          const Deal deal = game_.SampleDeal(rng_);
+          UpdateStrategy(root, p, deal);
+        }
+      }
+      ++iterations_;
+    }
   }
 
-  // The first entry of `player`'s infoset at `node` (n actions, on `street`),
-  // its regrets and its current strategy (regret matching).
-  std::uint64_t CurrentStrategy(NodeId node, int player, int n, int street, const Deal& deal, double* regrets,
-                                double* sigma) {
-    const std::uint64_t base =
-        layout_.entry_offset(node) + static_cast<std::uint64_t>(game_.Bucket(deal, player, street)) * n;
-    access_.Regrets(base, n, regrets);
-    RegretMatching(regrets, n, sigma);
+  using Step = FlatTree::Node;
+
+  // Terminals are evaluated here, inline in the parent, so that the recursive
+  // call (and its prologue) is paid only for decision nodes.
+  template <bool kPrune, bool kAverage>
+  [[gnu::always_inline]] double Value(std::uint32_t index, int traverser, const Deal& deal) {
+    const Step& node = tree_.node(index);
+    if (node.n == 0) return game_.Utility(deal, static_cast<NodeId>(node.entry), traverser);
+    switch (node.n) {  // loops of a fixed length for the common counts
+      case 2:
+        return Traverse<2, kPrune, kAverage>(node, traverser, deal);
+      case 3:
+        return Traverse<3, kPrune, kAverage>(node, traverser, deal);
+      default:
+        return Traverse<0, kPrune, kAverage>(node, traverser, deal);
+    }
+  }
+
+  // The first entry of the acting player's infoset at `node`, its regrets and
+  // its current strategy (regret matching).
+  template <int kN = 0>
+  [[gnu::always_inline]] std::uint64_t CurrentStrategy(const Step& node, const Deal& deal, double* regrets, double* sigma) {
+    const int n = kN > 0 ? kN : node.n;
+    const std::uint64_t base = node.entry + static_cast<std::uint64_t>(game_.Bucket(deal, node.player, node.street)) * n;
+    access_.template Regrets<kN>(base, n, regrets);
+    RegretMatching<kN>(regrets, n, sigma);
     return base;
   }
 
-  // Requires: `node` is a decision node.
-  double Traverse(NodeId node, int traverser, const Deal& deal) {
-    const int player = game_.Player(node);
-    const int n = game_.NumActions(node);
-    const int street = game_.Street(node);
-    double regrets[kMaxActions];
-    double sigma[kMaxActions];
-    const std::uint64_t base = CurrentStrategy(node, player, n, street, deal, regrets, sigma);
+  // Requires: `node` is a decision node; kN is its action count or 0.
+  template <int kN, bool kPrune, bool kAverage>
+  [[gnu::hot]] double Traverse(const Step& node, int traverser, const Deal& deal) {
+    const int n = kN > 0 ? kN : node.n;
+    constexpr int kSize = kN > 0 ? kN : kMaxActions;
+    double regrets[kSize];
+    double sigma[kSize];
+    const std::uint64_t base = CurrentStrategy<kN>(node, deal, regrets, sigma);
 
-    if (player == traverser) {
-      double values[kMaxActions];
+    if (node.player == traverser) {
+      double values[kSize];
       double expected = 0.0;
-      if (prune_now_ && street != last_street_) {
-        bool explored[kMaxActions];
+      if (kPrune && node.street != last_street_) {
+        bool explored[kSize];
         for (int a = 0; a < n; ++a) {
-          const NodeId child = game_.Child(node, a);
-          explored[a] = regrets[a] >= options_.prune_threshold || game_.IsTerminal(child);
-          values[a] = explored[a] ? Value(child, traverser, deal) : 0.0;
+          explored[a] = regrets[a] >= options_.prune_threshold || tree_.node(node.first + a).n == 0;
+          values[a] = explored[a] ? Value<kPrune, kAverage>(node.first + a, traverser, deal) : 0.0;
           expected += sigma[a] * values[a];
         }
         for (int a = 0; a < n; ++a) values[a] = explored[a] ? values[a] - expected : 0.0;
       } else {
         for (int a = 0; a < n; ++a) {
-          values[a] = Value(game_.Child(node, a), traverser, deal);
+          values[a] = Value<kPrune, kAverage>(node.first + a, traverser, deal);
           expected += sigma[a] * values[a];
         }
         for (int a = 0; a < n; ++a) values[a] -= expected;
       }
-      access_.AddRegrets(base, n, values);
+      access_.template AddRegrets<kN>(base, n, values);
       return expected;
     }
 
-    if (average_ && street < options_.average_streets && options_.sampled_average_interval == 0) {
-      access_.AddStrategy(base, n, sigma);
-    }
-    return Value(game_.Child(node, SampleIndex(sigma, n, rng_.UniformDouble())), traverser, deal);
+    if (kAverage && node.averaged) access_.template AddStrategy<kN>(base, n, sigma);
+    // The draw compares against the positive regrets scaled by u, not the
+    // strategy: its branch need not wait for the division.
+    const int chosen = SampleFromRegrets<kN>(regrets, n, rng_.UniformDouble());
+    return Value<kPrune, kAverage>(node.first + static_cast<std::uint32_t>(chosen), traverser, deal);
   }
 
   // Sampled strategy counts (Pluribus): see the top of the file.
-  void UpdateStrategy(NodeId node, int player, const Deal& deal) {
-    if (game_.IsTerminal(node)) return;
-    const int street = game_.Street(node);
-    if (street >= options_.average_streets) return;
-    const int n = game_.NumActions(node);
-    if (game_.Player(node) != player) {
-      for (int a = 0; a < n; ++a) UpdateStrategy(game_.Child(node, a), player, deal);
+  void UpdateStrategy(std::uint32_t index, int player, const Deal& deal) {
+    const Step& node = tree_.node(index);
+    if (node.n == 0 || !node.averaged) return;
+    if (node.player != player) {
+      for (int a = 0; a < node.n; ++a) UpdateStrategy(node.first + a, player, deal);
       return;
     }
     double regrets[kMaxActions];
     double sigma[kMaxActions];
-    const std::uint64_t base = CurrentStrategy(node, player, n, street, deal, regrets, sigma);
-    const int chosen = SampleIndex(sigma, n, rng_.UniformDouble());
+    const std::uint64_t base = CurrentStrategy(node, deal, regrets, sigma);
+    const int chosen = SampleIndex(sigma, node.n, rng_.UniformDouble());
     double count[kMaxActions] = {};
     count[chosen] = 1.0;
-    access_.AddStrategy(base, n, count);
-    UpdateStrategy(game_.Child(node, chosen), player, deal);
+    access_.AddStrategy(base, node.n, count);
+    UpdateStrategy(node.first + static_cast<std::uint32_t>(chosen), player, deal);
   }
 
   const G& game_;
@@ -198,8 +237,8 @@ class ExternalSampling {
   Rng rng_;
   SamplingOptions options_;
   int last_street_;
+  FlatTree tree_;
   bool prune_ = false;
-  bool prune_now_ = false;
   bool average_ = true;
   std::uint64_t iterations_ = 0;
 };

@@ -41,16 +41,30 @@ template <class R>
 class BasicDirectAccess {
  public:
   explicit BasicDirectAccess(BasicTableView<R> tables, double regret_floor = kNoRegretFloor)
-      : regrets_(tables.regrets.data()), sums_(tables.strategy_sum.data()), floor_(RegretCodec<R>::Floor(regret_floor)) {}
+      : regrets_(tables.regrets.data()),
+        sums_(tables.strategy_sum.data()),
+        floor_(RegretCodec<R>::Floor(regret_floor)),
+        has_floor_(regret_floor > kNoRegretFloor) {}
 
-  void Regrets(std::uint64_t base, int n, double* out) const {
+  // kN > 0 says that n is kN (loops of a fixed length), in every method.
+  template <int kN = 0>
+  [[gnu::always_inline]] void Regrets(std::uint64_t base, int n, double* out) const {
+    if constexpr (kN > 0) n = kN;
     for (int a = 0; a < n; ++a) out[a] = RegretCodec<R>::Decode(regrets_[base + a]);
   }
-  void AddRegrets(std::uint64_t base, int n, const double* delta) {
-    for (int a = 0; a < n; ++a) regrets_[base + a] = RegretCodec<R>::Add(regrets_[base + a], delta[a], floor_);
+  template <int kN = 0>
+  [[gnu::always_inline]] void AddRegrets(std::uint64_t base, int n, const double* delta) {
+    if constexpr (kN > 0) n = kN;
+    if (has_floor_) {
+      for (int a = 0; a < n; ++a) regrets_[base + a] = RegretCodec<R>::Add(regrets_[base + a], delta[a], floor_);
+    } else {
+      for (int a = 0; a < n; ++a) regrets_[base + a] = RegretCodec<R>::Add(regrets_[base + a], delta[a]);
+    }
   }
   // Requires: base + n <= the strategy-sum table's size.
-  void AddStrategy(std::uint64_t base, int n, const double* sigma) {
+  template <int kN = 0>
+  [[gnu::always_inline]] void AddStrategy(std::uint64_t base, int n, const double* sigma) {
+    if constexpr (kN > 0) n = kN;
     for (int a = 0; a < n; ++a) sums_[base + a] += sigma[a];
   }
 
@@ -58,6 +72,7 @@ class BasicDirectAccess {
   R* regrets_;
   double* sums_;
   R floor_;
+  bool has_floor_;
 };
 using DirectAccess = BasicDirectAccess<double>;
 
@@ -95,7 +110,10 @@ class BasicDeltaAccess {
   BasicDeltaAccess(const R* base_regrets, std::uint64_t num_entries)
       : BasicDeltaAccess(base_regrets, num_entries, num_entries) {}
 
+  // kN > 0 says that n is kN (loops of a fixed length), in every method.
+  template <int kN = 0>
   void Regrets(std::uint64_t base, int n, double* out) const {
+    if constexpr (kN > 0) n = kN;
     const std::uint32_t at = Find(base);
     if (at == kAbsent) {
       for (int a = 0; a < n; ++a) out[a] = LoadBase(base + a);
@@ -104,13 +122,17 @@ class BasicDeltaAccess {
     const double* d = values_.data() + at;
     for (int a = 0; a < n; ++a) out[a] = LoadBase(base + a) + d[a];
   }
+  template <int kN = 0>
   void AddRegrets(std::uint64_t base, int n, const double* delta) {
+    if constexpr (kN > 0) n = kN;
     const std::uint32_t at = Touch(base, n);  // may grow values_
     double* d = values_.data() + at;
     for (int a = 0; a < n; ++a) d[a] += delta[a];
   }
   // Requires: base + n <= strategy_entries.
+  template <int kN = 0>
   void AddStrategy(std::uint64_t base, int n, const double* sigma) {
+    if constexpr (kN > 0) n = kN;
     BP_DCHECK_LE(base + static_cast<std::uint64_t>(n), strategy_entries_);
     const std::uint32_t at = Touch(base, n);  // may grow values_
     double* d = values_.data() + at + n;

@@ -13,6 +13,9 @@
 #include "abstraction/kuhn.h"
 #include "abstraction/leduc.h"
 #include "solver/exact_evaluator.h"
+#include "solver/flat_tree.h"
+#include "solver/regret_matching.h"
+#include "solver/rng.h"
 #include "solver/policy.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
@@ -328,4 +331,149 @@ TEST_CASE("sampled strategy counts converge on Kuhn and Leduc") {
   };
   check(Solved<KuhnPoker>(1000000, 21, options), "Kuhn", 0.005, -1.0 / 18, 0.005);
   check(Solved<LeducHoldem>(1000000, 22, options), "Leduc", 0.03, -0.0856064, 0.01);
+}
+
+TEST_CASE("the flat tree mirrors the game's tree: actions, players, streets, entries, children, terminals") {
+  const auto check = [](const auto& game) {
+    const TableLayout layout(game);
+    const bp::solver::FlatTree tree(game, layout, /*average_streets=*/1);
+    std::vector<std::pair<std::uint32_t, bp::solver::NodeId>> stack{{bp::solver::FlatTree::kRoot, game.Root()}};
+    std::size_t seen = 0;
+    while (!stack.empty()) {
+      const auto [index, id] = stack.back();
+      stack.pop_back();
+      ++seen;
+      const auto& node = tree.node(index);
+      if (game.IsTerminal(id)) {
+        CHECK(node.n == 0);
+        CHECK(node.entry == id);
+        continue;
+      }
+      REQUIRE(node.n == game.NumActions(id));
+      CHECK(node.player == game.Player(id));
+      CHECK(node.street == game.Street(id));
+      CHECK(node.averaged == (game.Street(id) < 1));
+      CHECK(node.entry == layout.entry_offset(id));
+      for (int a = 0; a < node.n; ++a) stack.emplace_back(node.first + a, game.Child(id, a));
+    }
+    CHECK(seen == tree.size());
+    CHECK(tree.size() == game.NumNodes());  // every node of these trees is reachable
+  };
+  check(KuhnPoker());
+  check(LeducHoldem());
+}
+
+namespace {
+// The guard on the plain path: with every option off, the solver must do
+// exactly what external sampling without options does: the same table
+// reads and writes, the same random draws, the same bits.
+struct AccessLog {
+  std::uint64_t reads = 0, regret_writes = 0, strategy_writes = 0;
+  bool operator==(const AccessLog&) const = default;
+};
+class LoggingAccess {
+ public:
+  LoggingAccess(bp::solver::TableView tables, AccessLog* log) : direct_(tables), log_(log) {}
+  template <int kN = 0>
+  void Regrets(std::uint64_t base, int n, double* out) {
+    ++log_->reads;
+    direct_.Regrets(base, n, out);
+  }
+  template <int kN = 0>
+  void AddRegrets(std::uint64_t base, int n, const double* delta) {
+    ++log_->regret_writes;
+    direct_.AddRegrets(base, n, delta);
+  }
+  template <int kN = 0>
+  void AddStrategy(std::uint64_t base, int n, const double* sigma) {
+    ++log_->strategy_writes;
+    direct_.AddStrategy(base, n, sigma);
+  }
+
+ private:
+  bp::solver::DirectAccess direct_;
+  AccessLog* log_;
+};
+
+// External sampling with no options at all, written plainly (the reference).
+template <class G>
+class PlainExternalSampling {
+ public:
+  PlainExternalSampling(const G& game, const TableLayout& layout, LoggingAccess access, std::uint64_t seed)
+      : game_(game), layout_(layout), access_(access), rng_(seed) {}
+  void Iterate(std::uint64_t count) {
+    for (std::uint64_t i = 0; i < count; ++i) {
+      for (int p = 0; p < game_.NumPlayers(); ++p) {
+        const auto deal = game_.SampleDeal(rng_);
+        Value(game_.Root(), p, deal);
+      }
+    }
+  }
+  bp::solver::Rng& rng() { return rng_; }
+
+ private:
+  double Value(bp::solver::NodeId node, int traverser, const typename G::Deal& deal) {
+    if (game_.IsTerminal(node)) return game_.Utility(deal, node, traverser);
+    const int n = game_.NumActions(node);
+    const int player = game_.Player(node);
+    const std::uint64_t base =
+        layout_.entry_offset(node) + std::uint64_t{game_.Bucket(deal, player, game_.Street(node))} * n;
+    double regrets[bp::solver::kMaxActions];
+    double sigma[bp::solver::kMaxActions];
+    access_.Regrets(base, n, regrets);
+    bp::solver::RegretMatching(regrets, n, sigma);
+    if (player == traverser) {
+      double values[bp::solver::kMaxActions];
+      double expected = 0.0;
+      for (int a = 0; a < n; ++a) {
+        values[a] = Value(game_.Child(node, a), traverser, deal);
+        expected += sigma[a] * values[a];
+      }
+      for (int a = 0; a < n; ++a) values[a] -= expected;
+      access_.AddRegrets(base, n, values);
+      return expected;
+    }
+    access_.AddStrategy(base, n, sigma);
+    return Value(game_.Child(node, bp::solver::SampleFromRegrets(regrets, n, rng_.UniformDouble())), traverser, deal);
+  }
+
+  const G& game_;
+  const TableLayout& layout_;
+  LoggingAccess access_;
+  bp::solver::Rng rng_;
+};
+
+template <class G>
+void CheckPlainPath(std::uint64_t iterations) {
+  G game;
+  const TableLayout layout(game);
+  Tables plain_tables(layout.num_entries()), tables(layout.num_entries());
+  AccessLog plain_log, log;
+  PlainExternalSampling<G> plain(game, layout, LoggingAccess(plain_tables.View(), &plain_log), 5);
+  plain.Iterate(iterations);
+  // Options set but off: pruning not in this phase, no floor, every street averaged.
+  bp::solver::SamplingOptions options;
+  options.prune_threshold = 1e300;  // would prune everything, were it on
+  ExternalSampling<G, LoggingAccess> solver(game, layout, LoggingAccess(tables.View(), &log), 5, options);
+  solver.SetPhase(/*prune=*/false, /*average=*/true);
+  solver.Iterate(iterations);
+  CHECK(log == plain_log);
+  CHECK(log.reads > iterations);
+  CHECK(solver.rng().state() == plain.rng().state());  // no draw more or fewer
+  CHECK(std::memcmp(tables.regrets().data(), plain_tables.regrets().data(), layout.num_entries() * sizeof(double)) == 0);
+  CHECK(std::memcmp(tables.strategy_sum().data(), plain_tables.strategy_sum().data(),
+                    layout.num_entries() * sizeof(double)) == 0);
+  // And the guard can fail: pruning on draws a number per iteration and skips work.
+  Tables pruned_tables(layout.num_entries());
+  AccessLog pruned_log;
+  ExternalSampling<G, LoggingAccess> pruned(game, layout, LoggingAccess(pruned_tables.View(), &pruned_log), 5, options);
+  pruned.SetPhase(/*prune=*/true, /*average=*/true);
+  pruned.Iterate(iterations);
+  CHECK(pruned.rng().state() != plain.rng().state());
+}
+}  // namespace
+
+TEST_CASE("options off: the solver does exactly the plain algorithm's table accesses and draws, bit for bit") {
+  CheckPlainPath<KuhnPoker>(20000);
+  CheckPlainPath<LeducHoldem>(20000);
 }

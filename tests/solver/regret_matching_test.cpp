@@ -82,3 +82,52 @@ TEST_CASE("strategy sums normalise; all-zero sums give the uniform strategy") {
   CHECK(out[0] == doctest::Approx(0.5));
   CHECK(out[1] == doctest::Approx(0.5));
 }
+
+TEST_CASE("sampling from regrets draws what the regret-matching strategy draws, for fixed and runtime counts") {
+  using bp::solver::SampleFromRegrets;
+  using bp::solver::SampleIndex;
+  Rng rng(11);
+  int differ = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    const int n = 2 + trial % 3;
+    double regrets[4];
+    for (int a = 0; a < n; ++a) {
+      const double r = rng.UniformDouble();
+      regrets[a] = r < 0.3 ? -r : r < 0.4 ? 0.0 : r;  // negatives and zeros too
+    }
+    if (trial % 17 == 0) {
+      for (int a = 0; a < n; ++a) regrets[a] = -1.0;  // none positive: uniform
+    }
+    double sigma[4];
+    RegretMatching(regrets, n, sigma);
+    const double u = rng.UniformDouble();
+    const int expected = SampleIndex(sigma, n, u);
+    const int runtime = SampleFromRegrets(regrets, n, u);
+    const int fixed = n == 2 ? SampleFromRegrets<2>(regrets, 0, u)
+                      : n == 3 ? SampleFromRegrets<3>(regrets, 0, u)
+                               : SampleFromRegrets<4>(regrets, 0, u);
+    REQUIRE(runtime == fixed);
+    REQUIRE(runtime >= 0);
+    REQUIRE(runtime < n);
+    CHECK(sigma[runtime] > 0.0);  // never an action of probability 0
+    if (runtime != expected) ++differ;  // only when u lies within rounding of a boundary
+  }
+  CHECK(differ <= 2);
+}
+
+TEST_CASE("sampling from regrets: frequencies follow the positive regrets") {
+  using bp::solver::SampleFromRegrets;
+  Rng rng(3);
+  const double regrets[3] = {1.0, -5.0, 3.0};
+  int counts[3] = {0, 0, 0};
+  const int draws = 400000;
+  for (int i = 0; i < draws; ++i) ++counts[SampleFromRegrets<3>(regrets, 3, rng.UniformDouble())];
+  CHECK(counts[1] == 0);
+  CHECK(static_cast<double>(counts[0]) / draws == doctest::Approx(0.25).epsilon(0.02));
+  CHECK(static_cast<double>(counts[2]) / draws == doctest::Approx(0.75).epsilon(0.01));
+  const double none[2] = {-1.0, 0.0};
+  int first = 0;
+  for (int i = 0; i < draws; ++i) first += SampleFromRegrets(none, 2, rng.UniformDouble()) == 0;
+  CHECK(static_cast<double>(first) / draws == doctest::Approx(0.5).epsilon(0.01));
+  CHECK(SampleFromRegrets(none, 2, 0.9999999999999999) == 1);
+}
