@@ -180,12 +180,12 @@ std::vector<int> ParseWorkers(const std::string& text) {
   return out;
 }
 
-// train_blueprint next to this executable (a bundle's bin/, a build's bench/ has it in ../trainer/).
+// train_blueprint next to this executable (a bundle's bin/), or in the build folder above bench/.
 std::string FindTrainBlueprint() {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    for (const fs::path& p : {self.parent_path() / "train_blueprint", self.parent_path() / ".." / "trainer" / "train_blueprint"}) {
+    for (const fs::path& p : {self.parent_path() / "train_blueprint", self.parent_path() / ".." / "train_blueprint"}) {
       if (fs::exists(p)) return p.lexically_normal().string();
     }
   }
