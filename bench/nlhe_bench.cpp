@@ -12,6 +12,12 @@
 //   worker anon RSS           a worker's anonymous resident memory (its
 //                             deltas, and copy-on-write pages of the bucket
 //                             table it reads), median after warm-up
+//   miss latency    this machine's latency of a random dependent load over
+//                   a table the size of the config's regrets (a pointer
+//                   chase through every cache line of it, in a random
+//                   cycle), and the node rate per worker that would follow
+//                   if each decision node cost one such miss
+//   vs bound        nodes/s per worker / that rate
 // The configs' bucket files must exist (build_buckets makes them).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -20,6 +26,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -29,6 +37,7 @@
 #include "abstraction/nlhe_game.h"
 #include "bench/machine.h"
 #include "solver/external_sampling.h"
+#include "solver/rng.h"
 #include "solver/table_access.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
@@ -64,15 +73,39 @@ class CountingAccess {
   void AddStrategy(std::uint64_t base, int n, const double* sigma) {
     direct_.template AddStrategy<kN>(base, n, sigma);
   }
+  void Prefetch(std::uint64_t base) const { direct_.Prefetch(base); }
 
  private:
   solver::BasicDirectAccess<Regret> direct_;
   std::uint64_t* visits_;
 };
 
+// Nanoseconds per dependent load over `bytes` of memory: a random cycle
+// through all its 64-byte lines (Sattolo's shuffle), chased for about
+// `loads` steps after one warm-up lap of up to as many.
+double MissLatencyNs(std::uint64_t bytes, std::uint64_t loads = 20000000) {
+  constexpr std::uint64_t kLine = 64 / sizeof(std::uint64_t);
+  const std::uint64_t lines = std::max<std::uint64_t>(bytes / 64, 2);
+  std::vector<std::uint64_t> memory(lines * kLine);
+  std::vector<std::uint32_t> order(lines);
+  for (std::uint64_t i = 0; i < lines; ++i) order[i] = static_cast<std::uint32_t>(i);
+  solver::Rng rng(7);
+  for (std::uint64_t i = lines - 1; i > 0; --i) std::swap(order[i], order[rng.UniformBelow(static_cast<std::uint32_t>(i))]);
+  for (std::uint64_t i = 0; i < lines; ++i) memory[order[i] * kLine] = order[(i + 1) % lines] * kLine;
+  std::uint64_t at = 0;
+  for (std::uint64_t i = 0; i < std::min(lines, loads); ++i) at = memory[at];
+  const auto start = std::chrono::steady_clock::now();
+  for (std::uint64_t i = 0; i < loads; ++i) at = memory[at];
+  const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+  if (at == ~std::uint64_t{0}) std::fprintf(stderr, "unreachable\n");  // keeps the chase
+  return ns / static_cast<double>(loads);
+}
+
 struct Row {
   std::string config;
   int workers = 0;
+  double miss_ns = 0;
+  double regret_mib = 0;
   double iterations_per_s = 0;
   double nodes_per_s = 0;
   double bytes_per_infoset_action = 0;
@@ -80,8 +113,14 @@ struct Row {
   double worker_anon_mib = 0;
 };
 
-// Decision nodes visited per iteration, and table entries, of a config.
-std::pair<double, std::uint64_t> NodesPerIteration(const std::string& config_path, std::uint64_t iterations) {
+struct Counted {
+  double nodes_per_iteration;
+  std::uint64_t entries;
+  std::uint64_t regret_bytes;
+};
+
+// Decision nodes visited per iteration, table entries and regret bytes of a config.
+Counted NodesPerIteration(const std::string& config_path, std::uint64_t iterations) {
   const trainer::Config config = trainer::LoadConfig(config_path, {});
   if (config.game.name != trainer::GameName::kNlhe) {
     throw std::runtime_error(config_path + ": nlhe_bench measures nlhe configs");
@@ -94,8 +133,8 @@ std::pair<double, std::uint64_t> NodesPerIteration(const std::string& config_pat
     solver::ExternalSampling<G, CountingAccess<solver::RegretOf<G>>> es(
         game, layout, CountingAccess<solver::RegretOf<G>>(tables.View(), &visits), 1);
     es.Iterate(iterations);
-    return std::pair<double, std::uint64_t>{static_cast<double>(visits) / static_cast<double>(iterations),
-                                            layout.num_entries()};
+    return Counted{static_cast<double>(visits) / static_cast<double>(iterations), layout.num_entries(),
+                   layout.num_entries() * sizeof(solver::RegretOf<G>)};
   });
 }
 
@@ -153,19 +192,27 @@ int main(int argc, char** argv) {
   double seconds = 20;
   std::uint64_t count_iterations = 100000;
   std::vector<std::string> configs = {"hunl_quick", "hunl_200bb"};
+  std::vector<int> worker_counts = {1, 2};
   bool json = false;
   app.add_option("--seconds", seconds, "Run time per configuration and worker count")->capture_default_str();
   app.add_option("--count-iterations", count_iterations, "Serial iterations to count nodes per iteration")
       ->capture_default_str();
   app.add_option("--configs", configs, "Configs under configs/ (without .yaml)")->capture_default_str();
+  app.add_option("--workers", worker_counts, "Worker counts to run")->delimiter(',')->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   app.add_flag("--json", json, "One JSON object per line");
   CLI11_PARSE(app, argc, argv);
   try {
     std::vector<Row> rows;
     for (const std::string& name : configs) {
       const std::string path = std::string(CONFIG_DIR) + "/" + name + ".yaml";
-      const auto [nodes, entries] = NodesPerIteration(path, count_iterations);
-      for (int workers : {1, 2}) rows.push_back(Measure(name, path, workers, seconds, nodes, entries));
+      const Counted counted = NodesPerIteration(path, count_iterations);
+      const double miss_ns = MissLatencyNs(counted.regret_bytes);
+      for (int workers : worker_counts) {
+        rows.push_back(Measure(name, path, workers, seconds, counted.nodes_per_iteration, counted.entries));
+        rows.back().miss_ns = miss_ns;
+        rows.back().regret_mib = static_cast<double>(counted.regret_bytes) / 1048576.0;
+      }
     }
     if (json) {
       for (const Row& r : rows) {
@@ -173,20 +220,30 @@ int main(int argc, char** argv) {
                                           {"workers", r.workers},
                                           {"iterations_per_s", r.iterations_per_s},
                                           {"nodes_per_s", r.nodes_per_s},
+                                          {"regret_mib", r.regret_mib},
+                                          {"miss_ns", r.miss_ns},
+                                          {"bound_nodes_per_s_per_worker", 1e9 / r.miss_ns},
+                                          {"vs_bound", r.nodes_per_s / r.workers / (1e9 / r.miss_ns)},
                                           {"bytes_per_infoset_action", r.bytes_per_infoset_action}}
                                .dump());
       }
       return 0;
     }
-    fmt::print("nlhe_bench: train_blueprint, {} s per run, medians after 3 s\n", seconds);
+    fmt::print("nlhe_bench: train_blueprint, {} s per run, medians after 3 s; bound: one dependent miss per decision node "
+               "over a table of the regrets' size; vs bound = nodes/s per worker / bound\n",
+               seconds);
     fmt::print("machine: {}\n", bench::MachineDescription());
-    fmt::print("{:<12} {:>8} {:>14} {:>16} {:>14} {:>12} {:>19} {:>18}\n", "config", "workers", "iterations/s",
-               "it/s per worker", "nodes/s", "worker cpu", "worker anon RSS MiB", "bytes/infoset-act");
+    fmt::print("{:<12} {:>8} {:>14} {:>16} {:>14} {:>12} {:>19} {:>18} {:>11} {:>9} {:>18} {:>9}\n", "config", "workers",
+               "iterations/s", "it/s per worker", "nodes/s", "worker cpu", "worker anon RSS MiB", "bytes/infoset-act",
+               "regret MiB", "miss ns", "bound nodes/s/wkr", "vs bound");
     for (const Row& r : rows) {
-      fmt::print("{:<12} {:>8} {:>14.0f} {:>16.0f} {:>14.0f} {:>11.0f}% {:>19.1f} {:>18.1f}\n", r.config, r.workers,
-                 r.iterations_per_s, r.iterations_per_s / r.workers, r.nodes_per_s, r.median_worker_cpu,
-                 r.worker_anon_mib, r.bytes_per_infoset_action);
+      const double bound = 1e9 / r.miss_ns;
+      fmt::print("{:<12} {:>8} {:>14.0f} {:>16.0f} {:>14.0f} {:>11.0f}% {:>19.1f} {:>18.1f} {:>11.1f} {:>9.1f} {:>18.0f} {:>8.2f}x\n",
+                 r.config, r.workers, r.iterations_per_s, r.iterations_per_s / r.workers, r.nodes_per_s,
+                 r.median_worker_cpu, r.worker_anon_mib, r.bytes_per_infoset_action, r.regret_mib, r.miss_ns, bound,
+                 r.nodes_per_s / r.workers / bound);
     }
+
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;

@@ -85,7 +85,8 @@ class ExternalSampling {
   ExternalSampling(const G& game, const TableLayout& layout, Access access, std::uint64_t seed,
                    SamplingOptions options = {})
       : game_(game), layout_(layout), access_(std::move(access)), rng_(seed), options_(options),
-        last_street_(game.NumStreets() - 1), tree_(game, layout, options.average_streets) {}
+        last_street_(game.NumStreets() - 1), tree_(game, layout, options.average_streets),
+        prefetch_(layout.num_entries() * sizeof(RegretOf<G>) > kPrefetchBytes) {}
   // In place, on tables this thread owns.
   template <class R>
   ExternalSampling(const G& game, const TableLayout& layout, BasicTableView<R> tables, std::uint64_t seed,
@@ -104,12 +105,25 @@ class ExternalSampling {
   void Iterate(std::uint64_t count) {
     const bool expected_average = average_ && options_.sampled_average_interval == 0;
     const bool sampled_average = average_ && options_.sampled_average_interval > 0;
-    if (expected_average) {
-      IterateAs<true>(count, sampled_average);
-    } else {
-      IterateAs<false>(count, sampled_average);
+    switch ((expected_average ? kAverage : 0) | (prefetch_ ? kPrefetch : 0)) {
+      case 0:
+        return IterateAs<0>(count, sampled_average);
+      case kAverage:
+        return IterateAs<kAverage>(count, sampled_average);
+      case kPrefetch:
+        return IterateAs<kPrefetch>(count, sampled_average);
+      default:
+        return IterateAs<kAverage | kPrefetch>(count, sampled_average);
     }
   }
+
+  // Whether the traverser's nodes prefetch their children's regret rows
+  // before exploring them (so that their misses overlap). On by default
+  // for regret tables larger than kPrefetchBytes, where rows miss the
+  // caches; below it the rows are there and prefetching is pure cost.
+  static constexpr std::uint64_t kPrefetchBytes = std::uint64_t{8} << 20;
+  void SetPrefetch(bool on) { prefetch_ = on; }
+  bool prefetch() const { return prefetch_; }
 
   // The index of the next iteration (the trainer's global iteration count).
   void Seek(std::uint64_t iteration) { iterations_ = iteration; }
@@ -119,9 +133,12 @@ class ExternalSampling {
 
  private:
   // The traversal is instantiated per combination of the options that apply
-  // to an iteration (pruning this iteration, expected strategy-sum updates),
-  // so that an option that is off costs no test in the traversal.
-  template <bool kAverage>
+  // to an iteration (kFlags: pruning this iteration, expected strategy-sum
+  // updates, prefetching), so that an option that is off costs no test in
+  // the traversal.
+  static constexpr int kPrune = 1, kAverage = 2, kPrefetch = 4;
+
+  template <int kFlags>
   void IterateAs(std::uint64_t count, bool sampled_average) {
     const int players = game_.NumPlayers();
     constexpr std::uint32_t root = FlatTree::kRoot;
@@ -131,9 +148,9 @@ class ExternalSampling {
       for (int p = 0; p < players; ++p) {
         const Deal deal = game_.SampleDeal(rng_);
         if (prune_now) {
-          Value<true, kAverage>(root, p, deal);
+          Value<kFlags | kPrune>(root, p, deal);
         } else {
-          Value<false, kAverage>(root, p, deal);
+          Value<kFlags>(root, p, deal);
         }
       }
       if (sampled_average && iterations_ % every == 0) {
@@ -150,17 +167,17 @@ class ExternalSampling {
 
   // Terminals are evaluated here, inline in the parent, so that the recursive
   // call (and its prologue) is paid only for decision nodes.
-  template <bool kPrune, bool kAverage>
+  template <int kFlags>
   [[gnu::always_inline]] double Value(std::uint32_t index, int traverser, const Deal& deal) {
     const Step& node = tree_.node(index);
     if (node.n == 0) return game_.Utility(deal, static_cast<NodeId>(node.entry), traverser);
     switch (node.n) {  // loops of a fixed length for the common counts
       case 2:
-        return Traverse<2, kPrune, kAverage>(node, traverser, deal);
+        return Traverse<2, kFlags>(node, traverser, deal);
       case 3:
-        return Traverse<3, kPrune, kAverage>(node, traverser, deal);
+        return Traverse<3, kFlags>(node, traverser, deal);
       default:
-        return Traverse<0, kPrune, kAverage>(node, traverser, deal);
+        return Traverse<0, kFlags>(node, traverser, deal);
     }
   }
 
@@ -176,8 +193,10 @@ class ExternalSampling {
   }
 
   // Requires: `node` is a decision node; kN is its action count or 0.
-  template <int kN, bool kPrune, bool kAverage>
+  template <int kN, int kFlags>
   [[gnu::hot]] double Traverse(const Step& node, int traverser, const Deal& deal) {
+    constexpr bool kPruneOn = (kFlags & kPrune) != 0;
+    constexpr bool kAverageOn = (kFlags & kAverage) != 0;
     const int n = kN > 0 ? kN : node.n;
     constexpr int kSize = kN > 0 ? kN : kMaxActions;
     double regrets[kSize];
@@ -185,19 +204,28 @@ class ExternalSampling {
     const std::uint64_t base = CurrentStrategy<kN>(node, deal, regrets, sigma);
 
     if (node.player == traverser) {
+      if constexpr ((kFlags & kPrefetch) != 0 && requires { access_.Prefetch(std::uint64_t{0}); }) {
+        for (int a = 0; a < n; ++a) {
+          const Step& child = tree_.node(node.first + a);
+          if (child.n != 0) {
+            access_.Prefetch(child.entry +
+                             static_cast<std::uint64_t>(game_.Bucket(deal, child.player, child.street)) * child.n);
+          }
+        }
+      }
       double values[kSize];
       double expected = 0.0;
-      if (kPrune && node.street != last_street_) {
+      if (kPruneOn && node.street != last_street_) {
         bool explored[kSize];
         for (int a = 0; a < n; ++a) {
           explored[a] = regrets[a] >= options_.prune_threshold || tree_.node(node.first + a).n == 0;
-          values[a] = explored[a] ? Value<kPrune, kAverage>(node.first + a, traverser, deal) : 0.0;
+          values[a] = explored[a] ? Value<kFlags>(node.first + a, traverser, deal) : 0.0;
           expected += sigma[a] * values[a];
         }
         for (int a = 0; a < n; ++a) values[a] = explored[a] ? values[a] - expected : 0.0;
       } else {
         for (int a = 0; a < n; ++a) {
-          values[a] = Value<kPrune, kAverage>(node.first + a, traverser, deal);
+          values[a] = Value<kFlags>(node.first + a, traverser, deal);
           expected += sigma[a] * values[a];
         }
         for (int a = 0; a < n; ++a) values[a] -= expected;
@@ -206,11 +234,11 @@ class ExternalSampling {
       return expected;
     }
 
-    if (kAverage && node.averaged) access_.template AddStrategy<kN>(base, n, sigma);
+    if (kAverageOn && node.averaged) access_.template AddStrategy<kN>(base, n, sigma);
     // The draw compares against the positive regrets scaled by u, not the
     // strategy: its branch need not wait for the division.
     const int chosen = SampleFromRegrets<kN>(regrets, n, rng_.UniformDouble());
-    return Value<kPrune, kAverage>(node.first + static_cast<std::uint32_t>(chosen), traverser, deal);
+    return Value<kFlags>(node.first + static_cast<std::uint32_t>(chosen), traverser, deal);
   }
 
   // Sampled strategy counts (Pluribus): see the top of the file.
@@ -239,6 +267,7 @@ class ExternalSampling {
   int last_street_;
   FlatTree tree_;
   bool prune_ = false;
+  bool prefetch_;
   bool average_ = true;
   std::uint64_t iterations_ = 0;
 };

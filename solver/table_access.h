@@ -67,6 +67,8 @@ class BasicDirectAccess {
     if constexpr (kN > 0) n = kN;
     for (int a = 0; a < n; ++a) sums_[base + a] += sigma[a];
   }
+  // Asks for the regret row at `base` ahead of its use (a hint; optional for an Access).
+  void Prefetch(std::uint64_t base) const { __builtin_prefetch(regrets_ + base); }
 
  private:
   R* regrets_;
@@ -137,6 +139,13 @@ class BasicDeltaAccess {
     const std::uint32_t at = Touch(base, n);  // may grow values_
     double* d = values_.data() + at + n;
     for (int a = 0; a < n; ++a) d[a] += sigma[a];
+  }
+
+  // Asks for the shared regret row at `base` and its slot in the map ahead
+  // of their use (a hint).
+  void Prefetch(std::uint64_t base) const {
+    __builtin_prefetch(base_ + base);
+    if (touched_.empty()) __builtin_prefetch(&slots_[SlotOf(base)]);
   }
 
   // Bytes EmitAndClear will write.
