@@ -477,3 +477,34 @@ TEST_CASE("options off: the solver does exactly the plain algorithm's table acce
   CheckPlainPath<KuhnPoker>(20000);
   CheckPlainPath<LeducHoldem>(20000);
 }
+
+TEST_CASE("prefetching children's rows is only a hint: the same tables bit for bit, in place and through deltas") {
+  LeducHoldem game;
+  const TableLayout layout(game);
+  Tables plain(layout.num_entries()), prefetched(layout.num_entries());
+  ExternalSampling a(game, layout, plain.View(), 9);
+  ExternalSampling b(game, layout, prefetched.View(), 9);
+  CHECK_FALSE(a.prefetch());  // Leduc's table is far below the threshold
+  b.SetPrefetch(true);
+  for (const bool prune : {false, true}) {
+    a.SetPhase(prune, true);
+    b.SetPhase(prune, true);
+    a.Iterate(20000);
+    b.Iterate(20000);
+  }
+  CHECK(std::memcmp(plain.regrets().data(), prefetched.regrets().data(), layout.num_entries() * sizeof(double)) == 0);
+  CHECK(std::memcmp(plain.strategy_sum().data(), prefetched.strategy_sum().data(),
+                    layout.num_entries() * sizeof(double)) == 0);
+  // Through a worker's deltas too.
+  using Delta = bp::solver::DeltaAccess;
+  ExternalSampling<LeducHoldem, Delta> c(game, layout, Delta(plain.regrets().data(), layout.num_entries()), 4);
+  ExternalSampling<LeducHoldem, Delta> d(game, layout, Delta(plain.regrets().data(), layout.num_entries()), 4);
+  d.SetPrefetch(true);
+  c.Iterate(3000);
+  d.Iterate(3000);
+  std::vector<std::byte> out_c(c.access().EmitBytes()), out_d(d.access().EmitBytes());
+  REQUIRE(out_c.size() == out_d.size());
+  c.access().EmitAndClear(out_c.data());
+  d.access().EmitAndClear(out_d.data());
+  CHECK(out_c == out_d);
+}
