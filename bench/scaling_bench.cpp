@@ -298,7 +298,7 @@ int main(int argc, char** argv) {
       throw CLI::ValidationError("--train-blueprint", "not an executable: " + setup.train_blueprint);
     }
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 2;  // --help: 0; a usage error: 2
   }
 
   const int cores = bp::trainer::AvailableCores();

@@ -50,6 +50,9 @@ status=0
 run "$b/bin/train_blueprint" --config "$b/configs/nope.yaml" > /dev/null 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "a missing config exits $status, expected 2"
 status=0
+run "$b/bin/scaling_bench" --workers 1,zero > /dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "scaling_bench --workers 1,zero exits $status, expected 2"
+status=0
 "$root/scripts/bundle" --frobnicate > /dev/null 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "scripts/bundle with an unknown argument exits $status, expected 2"
 echo "bundle_test: ok ($(du -h "$tmp/out/bundle.tar.gz" | cut -f1))"
