@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
   app.add_option("--reps", reps, "Repetitions (medians are reported)")->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--configs", configs, "Configs under configs/ (without .yaml)")->capture_default_str();
   app.add_flag("--json", json, "One JSON object per line");
-  CLI11_PARSE(app, argc, argv);
+  BP_BENCH_PARSE(app, argc, argv);
   try {
     std::vector<Row> rows;
     for (const std::string& name : configs) {

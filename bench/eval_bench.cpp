@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-sequential", skip_sequential, "Skip the full enumeration");
   app.add_option("--reps", reps, "Timed passes per figure; the median is printed")->capture_default_str()->check(CLI::Range(1, 100));
   app.add_flag("--json", json, "Print one JSON object (the first evaluator's figures)");
-  CLI11_PARSE(app, argc, argv);
+  BP_BENCH_PARSE(app, argc, argv);
 
   bp::solver::Rng rng(1);
   std::vector<Card> cards;

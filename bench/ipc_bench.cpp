@@ -349,7 +349,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--wake-reps", wake_reps, "Runs of each wake-up variant (alternated)")->capture_default_str();
   app.add_flag("--json", json, "Print one JSON object instead of a table");
-  CLI11_PARSE(app, argc, argv);
+  BP_BENCH_PARSE(app, argc, argv);
   const CpuMask start_mask = CpuMask::OfThisThread();
 
   Segment::RemoveStale();

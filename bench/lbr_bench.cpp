@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   app.add_option("blueprints", blueprints, "Blueprint files")->required();
   app.add_option("--deals", deals, "Duplicate deals per measurement (2 hands each)")->capture_default_str();
   app.add_option("--threads", thread_counts, "Thread counts to measure (default: 1 and every available core)");
-  CLI11_PARSE(app, argc, argv);
+  BP_BENCH_PARSE(app, argc, argv);
   return trainer::RunCommand([&] {
     if (thread_counts.empty()) thread_counts = {1, trainer::AvailableCores()};
     fmt::print("machine: {}\n", bench::MachineDescription());

@@ -32,3 +32,12 @@ inline std::string MachineDescription() {
 }
 
 }  // namespace bp::bench
+
+// CLI11_PARSE, but a usage error exits 2, the project's code for usage and
+// input errors (CLI11's own codes are above 100); --help exits 0.
+#define BP_BENCH_PARSE(app, argc, argv)                  \
+  try {                                                  \
+    (app).parse((argc), (argv));                         \
+  } catch (const CLI::ParseError& bp_bench_parse_error) { \
+    return (app).exit(bp_bench_parse_error) == 0 ? 0 : 2; \
+  }

@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
   app.add_option("--workers", worker_counts, "Worker counts to run")->delimiter(',')->capture_default_str()
       ->check(CLI::Range(1, 1024));
   app.add_flag("--json", json, "One JSON object per line");
-  CLI11_PARSE(app, argc, argv);
+  BP_BENCH_PARSE(app, argc, argv);
   try {
     std::vector<Row> rows;
     for (const std::string& name : configs) {

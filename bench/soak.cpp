@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", warmup, "Seconds left out of the growth figures")->capture_default_str();
   app.add_option("--num-workers", workers, "Workers (0 = one per core)")->capture_default_str();
   app.add_flag("--json", json, "Print one JSON object");
-  CLI11_PARSE(app, argc, argv);
+  BP_BENCH_PARSE(app, argc, argv);
 
   const fs::path dir = fs::temp_directory_path() / fmt::format("bp-soak-{}", ::getpid());
   fs::remove_all(dir);

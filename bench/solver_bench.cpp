@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
   app.add_option("--reps", reps, "Runs of each variant for --compare-prune")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  BP_BENCH_PARSE(app, argc, argv);
 
   if (compare_prune) {
     if (game == "kuhn") {
