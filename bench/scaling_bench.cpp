@@ -180,24 +180,26 @@ std::vector<int> ParseWorkers(const std::string& text) {
   return out;
 }
 
-// train_blueprint next to this executable (a bundle's bin/), or in the build folder above bench/.
-std::string FindTrainBlueprint() {
+// The folder of this executable, if /proc tells it.
+fs::path SelfDir() {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const fs::path& p : {self.parent_path() / "train_blueprint", self.parent_path() / ".." / "train_blueprint"}) {
-      if (fs::exists(p)) return p.lexically_normal().string();
-    }
+  return ec ? fs::path() : self.parent_path();
+}
+
+// train_blueprint next to this executable (a bundle's bin/), or in the build folder above bench/.
+std::string FindTrainBlueprint() {
+  const fs::path dir = SelfDir();
+  for (const fs::path& p : {dir / "train_blueprint", dir / ".." / "train_blueprint"}) {
+    if (!dir.empty() && fs::exists(p)) return p.lexically_normal().string();
   }
   return TRAIN_BLUEPRINT;
 }
 
+// configs/leduc.yaml beside a bundle's bin/, else the source tree's.
 std::string DefaultConfig() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec && fs::exists(self.parent_path() / ".." / "configs" / "leduc.yaml")) {
-    return (self.parent_path() / ".." / "configs" / "leduc.yaml").lexically_normal().string();
-  }
+  const fs::path bundled = SelfDir() / ".." / "configs" / "leduc.yaml";
+  if (!SelfDir().empty() && fs::exists(bundled)) return bundled.lexically_normal().string();
   return CONFIG_DIR "/leduc.yaml";
 }
 

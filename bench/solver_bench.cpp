@@ -12,7 +12,6 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -26,6 +25,7 @@
 #include "solver/policy.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
+#include "trainer/median.h"
 
 namespace {
 
@@ -41,22 +41,32 @@ struct Variant {
   double prune_threshold = bp::solver::SamplingOptions{}.prune_threshold;
 };
 
+bp::solver::SamplingOptions OptionsOf(const Variant& variant) {
+  bp::solver::SamplingOptions options;
+  options.prune_threshold = variant.prune_threshold;
+  return options;
+}
+
+// Iterations per second of one run of `iterations`, without evaluations.
 template <class G>
-double Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed, bool json, const Variant& variant,
-           bool quiet = false) {
+double Rate(std::uint64_t iterations, std::uint64_t seed, const Variant& variant) {
   G game;
   bp::solver::TableLayout layout(game);
   bp::solver::Tables tables(layout.num_entries());
-  bp::solver::SamplingOptions options;
-  options.prune_threshold = variant.prune_threshold;
-  bp::solver::ExternalSampling solver(game, layout, tables.View(), seed, options);
+  bp::solver::ExternalSampling solver(game, layout, tables.View(), seed, OptionsOf(variant));
   solver.SetPhase(variant.prune, /*average=*/true);
-  if (quiet) {
-    const auto start = std::chrono::steady_clock::now();
-    solver.Iterate(iterations);
-    return static_cast<double>(iterations) /
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
+  const auto start = std::chrono::steady_clock::now();
+  solver.Iterate(iterations);
+  return static_cast<double>(iterations) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <class G>
+void Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed, bool json, const Variant& variant) {
+  G game;
+  bp::solver::TableLayout layout(game);
+  bp::solver::Tables tables(layout.num_entries());
+  bp::solver::ExternalSampling solver(game, layout, tables.View(), seed, OptionsOf(variant));
+  solver.SetPhase(variant.prune, /*average=*/true);
   bp::solver::ExactEvaluator eval(game, layout);
   if (!json) {
     fmt::print("solver_bench: {} ({} infosets), external-sampling MCCFR, 1 thread, seed {}{}\n", name,
@@ -66,14 +76,13 @@ double Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed
     fmt::print("{:>12} {:>10} {:>14} {:>15}\n", "iterations", "seconds", "iterations/s", "exploitability");
   }
   double seconds = 0.0;
-  double rate = 0.0;
   for (std::uint64_t point : Checkpoints(iterations)) {
     const auto start = std::chrono::steady_clock::now();
     solver.Iterate(point - solver.iterations());
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double exploitability =
         eval.Exploitability(bp::solver::TabularPolicy::Average(layout, tables.strategy_sum()));
-    rate = seconds > 0 ? static_cast<double>(point) / seconds : 0.0;
+    const double rate = seconds > 0 ? static_cast<double>(point) / seconds : 0.0;
     if (json) {
       nlohmann::json line = {{"game", name},
                              {"iterations", point},
@@ -86,7 +95,6 @@ double Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed
     }
     std::fflush(stdout);
   }
-  return rate;
 }
 
 // Plain and pruning runs alternately, `reps` each: medians and their ratio.
@@ -95,13 +103,10 @@ void ComparePrune(const std::string& name, std::uint64_t iterations, std::uint64
                   double prune_threshold) {
   std::vector<double> plain, pruned;
   for (int r = 0; r < reps; ++r) {
-    plain.push_back(Run<G>(name, iterations, seed, false, Variant{false, prune_threshold}, true));
-    pruned.push_back(Run<G>(name, iterations, seed, false, Variant{true, prune_threshold}, true));
+    plain.push_back(Rate<G>(iterations, seed, Variant{false, prune_threshold}));
+    pruned.push_back(Rate<G>(iterations, seed, Variant{true, prune_threshold}));
   }
-  const auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
+  using bp::trainer::Median;
   fmt::print("solver_bench: {}, {} iterations, plain and pruning on (threshold {:g}) alternately, {} runs each\n",
              name, iterations, prune_threshold, reps);
   fmt::print("machine: {}\n", bp::bench::MachineDescription());
@@ -111,9 +116,9 @@ void ComparePrune(const std::string& name, std::uint64_t iterations, std::uint64
     for (double x : v) out += fmt::format("{}{:.0f}", out.empty() ? "" : " ", x);
     return out;
   };
-  fmt::print("{:>10} {:>16.0f} {:>16}\n", "plain", median(plain), runs(plain));
-  fmt::print("{:>10} {:>16.0f} {:>16}\n", "prune", median(pruned), runs(pruned));
-  fmt::print("pruning on / plain: {:.3f}\n", median(pruned) / median(plain));
+  fmt::print("{:>10} {:>16.0f} {:>16}\n", "plain", Median(plain), runs(plain));
+  fmt::print("{:>10} {:>16.0f} {:>16}\n", "prune", Median(pruned), runs(pruned));
+  fmt::print("pruning on / plain: {:.3f}\n", Median(pruned) / Median(plain));
 }
 
 }  // namespace

@@ -80,11 +80,11 @@ class ExternalSampling {
   using Deal = typename G::Deal;
 
   // Requires: the tables behind `access` hold layout.num_entries() regrets and
-  // at least layout.street_end(average_streets - 1) strategy sums; game and
-  // layout outlive the solver.
+  // at least layout.street_end(average_streets - 1) strategy sums; the game
+  // outlives the solver (the layout is read here only).
   ExternalSampling(const G& game, const TableLayout& layout, Access access, std::uint64_t seed,
                    SamplingOptions options = {})
-      : game_(game), layout_(layout), access_(std::move(access)), rng_(seed), options_(options),
+      : game_(game), access_(std::move(access)), rng_(seed), options_(options),
         last_street_(game.NumStreets() - 1), tree_(game, layout, options.average_streets),
         prefetch_(layout.num_entries() * sizeof(RegretOf<G>) > kPrefetchBytes) {}
   // In place, on tables this thread owns.
@@ -260,7 +260,6 @@ class ExternalSampling {
   }
 
   const G& game_;
-  const TableLayout& layout_;
   Access access_;
   Rng rng_;
   SamplingOptions options_;

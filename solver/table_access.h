@@ -41,10 +41,7 @@ template <class R>
 class BasicDirectAccess {
  public:
   explicit BasicDirectAccess(BasicTableView<R> tables, double regret_floor = kNoRegretFloor)
-      : regrets_(tables.regrets.data()),
-        sums_(tables.strategy_sum.data()),
-        floor_(RegretCodec<R>::Floor(regret_floor)),
-        has_floor_(regret_floor > kNoRegretFloor) {}
+      : regrets_(tables.regrets.data()), sums_(tables.strategy_sum.data()), floor_(RegretCodec<R>::Floor(regret_floor)) {}
 
   // kN > 0 says that n is kN (loops of a fixed length), in every method.
   template <int kN = 0>
@@ -55,11 +52,7 @@ class BasicDirectAccess {
   template <int kN = 0>
   [[gnu::always_inline]] void AddRegrets(std::uint64_t base, int n, const double* delta) {
     if constexpr (kN > 0) n = kN;
-    if (has_floor_) {
-      for (int a = 0; a < n; ++a) regrets_[base + a] = RegretCodec<R>::Add(regrets_[base + a], delta[a], floor_);
-    } else {
-      for (int a = 0; a < n; ++a) regrets_[base + a] = RegretCodec<R>::Add(regrets_[base + a], delta[a]);
-    }
+    for (int a = 0; a < n; ++a) regrets_[base + a] = RegretCodec<R>::Add(regrets_[base + a], delta[a], floor_);
   }
   // Requires: base + n <= the strategy-sum table's size.
   template <int kN = 0>
@@ -74,7 +67,6 @@ class BasicDirectAccess {
   R* regrets_;
   double* sums_;
   R floor_;
-  bool has_floor_;
 };
 using DirectAccess = BasicDirectAccess<double>;
 

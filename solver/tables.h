@@ -42,7 +42,6 @@ struct RegretCodec<double> {
   static double Floor(double floor) { return floor; }
   // stored + delta (utility units), raised to `floor` (from Floor).
   static double Add(double stored, double delta, double floor) { return std::max(stored + delta, floor); }
-  static double Add(double stored, double delta) { return stored + delta; }
   // The stored value times `factor` (discounting).
   static double Scale(double stored, double factor) { return stored * factor; }
 };
@@ -56,9 +55,6 @@ struct RegretCodec<std::int32_t> {
   static std::int32_t Add(std::int32_t stored, double delta, std::int32_t floor) {
     const double v = static_cast<double>(stored) + std::nearbyint(delta * kUnitsPerUtility);
     return Saturate(std::max(v, static_cast<double>(floor)));
-  }
-  static std::int32_t Add(std::int32_t stored, double delta) {
-    return Saturate(static_cast<double>(stored) + std::nearbyint(delta * kUnitsPerUtility));
   }
   static std::int32_t Scale(std::int32_t stored, double factor) {
     return Saturate(std::nearbyint(static_cast<double>(stored) * factor));
