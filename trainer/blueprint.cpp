@@ -4,10 +4,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include <fmt/core.h>
 
 #include "abstraction/bet_translation.h"
+#include "base/check.h"
 #include "base/coding.h"
 #include "base/memory.h"
 #include "solver/regret_matching.h"
@@ -106,9 +108,7 @@ const float* Blueprint::At(std::uint32_t node, std::uint32_t bucket) const {
          static_cast<std::uint64_t>(bucket) * static_cast<std::uint64_t>(game_->NumActions(node));
 }
 
-std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::string>& history,
-                                              const abstraction::Card* hole,
-                                              const std::vector<abstraction::Card>& board) const {
+std::uint32_t Blueprint::Locate(int seat, const std::vector<std::string>& history, std::size_t board_cards) const {
   using abstraction::ActionKind;
   const auto& tree = game_->tree();
   abstraction::NlheState state = abstraction::NlheState::NewHand(TableOf(config_));
@@ -119,6 +119,7 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
   };
   for (const std::string& action : history) {
     if (state.IsTerminal() || tree.IsTerminal(node)) throw fail("the hand is over");
+    if (action.empty()) throw fail("an empty action (f, k, c, r<chips> or a)");
     auto find = [&](std::initializer_list<ActionKind> kinds) {
       for (int a = 0; a < tree.NumActions(node); ++a) {
         for (ActionKind k : kinds)
@@ -154,28 +155,70 @@ std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::s
     } else {
       throw fail("'" + Printable(action) + "' is not a legal action (f, k, c, r<chips> or a)");
     }
-    if (child < 0) throw fail("'" + action + "' has no counterpart in the betting abstraction");
+    if (child < 0) throw fail("'" + Printable(action) + "' has no counterpart in the betting abstraction");
     node = tree.Child(node, child);
     done += (done.empty() ? "" : " ") + action;
   }
   if (state.IsTerminal() || tree.IsTerminal(node)) throw fail("the hand is over");
+  if (tree.Player(node) != seat) throw fail(fmt::format("seat {} is to act, not seat {}", tree.Player(node), seat));
+  const int street = tree.StreetOf(node);
+  const int needed = abstraction::kBoardCards[static_cast<std::size_t>(street)];
+  if (board_cards != static_cast<std::size_t>(needed)) {
+    throw fail(fmt::format("the {} needs {} board cards, found {}", abstraction::StreetName(street), needed,
+                           board_cards));
+  }
+  return node;
+}
+
+std::vector<std::string> Blueprint::ActionNames(std::uint32_t node) const {
+  std::vector<std::string> names;
+  for (int a = 0; a < game_->NumActions(node); ++a) names.push_back(game_->ActionName(node, a));
+  return names;
+}
+
+std::vector<BlueprintAction> Blueprint::Query(int seat, const std::vector<std::string>& history,
+                                              const abstraction::Card* hole,
+                                              const std::vector<abstraction::Card>& board) const {
+  const std::uint32_t node = Locate(seat, history, board.size());
   for (std::size_t i = 0; i < board.size() + 2; ++i) {  // a possible deal: every card once
     const abstraction::Card c = i < 2 ? hole[i] : board[i - 2];
     for (std::size_t j = 0; j < i; ++j) {
-      if ((j < 2 ? hole[j] : board[j - 2]) == c) throw fail(fmt::format("{} is dealt twice", abstraction::CardName(c)));
+      if ((j < 2 ? hole[j] : board[j - 2]) == c) {
+        throw ConfigError(fmt::format("query: {} is dealt twice", abstraction::CardName(c)));
+      }
     }
   }
-  if (tree.Player(node) != seat) throw fail(fmt::format("seat {} is to act, not seat {}", tree.Player(node), seat));
-  const int street = tree.StreetOf(node);
-  const int board_cards = abstraction::kBoardCards[static_cast<std::size_t>(street)];
-  if (board.size() != static_cast<std::size_t>(board_cards)) {
-    throw fail(fmt::format("the {} needs {} board cards, found {}", abstraction::StreetName(street), board_cards,
-                           board.size()));
-  }
-  const std::uint32_t bucket = buckets_->Bucket(street, hole, board.data());
-  const float* p = At(node, bucket);
+  const int street = game_->tree().StreetOf(node);
+  const float* p = At(node, buckets_->Bucket(street, hole, board.data()));
   std::vector<BlueprintAction> out;
-  for (int a = 0; a < tree.NumActions(node); ++a) out.push_back({game_->ActionName(node, a), p[a]});
+  for (int a = 0; a < game_->NumActions(node); ++a) out.push_back({game_->ActionName(node, a), p[a]});
+  return out;
+}
+
+const std::vector<std::array<abstraction::Card, 2>>& Blueprint::HolePairs() {
+  static const std::vector<std::array<abstraction::Card, 2>> pairs = [] {
+    std::vector<std::array<abstraction::Card, 2>> v;
+    for (int a = 1; a < abstraction::kNumCards; ++a) {
+      for (int b = 0; b < a; ++b) v.push_back({static_cast<abstraction::Card>(a), static_cast<abstraction::Card>(b)});
+    }
+    return v;
+  }();
+  return pairs;
+}
+
+std::vector<float> Blueprint::QueryAllHoles(std::uint32_t node, const std::vector<abstraction::Card>& board) const {
+  const int street = game_->tree().StreetOf(node);
+  BP_CHECK_EQ(board.size(), static_cast<std::size_t>(abstraction::kBoardCards[static_cast<std::size_t>(street)]));
+  const auto n = static_cast<std::size_t>(game_->NumActions(node));
+  abstraction::CardMask dead = 0;
+  for (abstraction::Card c : board) dead |= abstraction::MaskOf(c);
+  std::vector<float> out(HolePairs().size() * n, std::numeric_limits<float>::quiet_NaN());
+  for (std::size_t i = 0; i < HolePairs().size(); ++i) {
+    const auto& hole = HolePairs()[i];
+    if ((dead & (abstraction::MaskOf(hole[0]) | abstraction::MaskOf(hole[1]))) != 0) continue;
+    const float* p = At(node, buckets_->Bucket(street, hole.data(), board.data()));
+    std::copy(p, p + n, out.begin() + static_cast<std::ptrdiff_t>(i * n));
+  }
   return out;
 }
 

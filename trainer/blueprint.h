@@ -27,6 +27,7 @@
 // Open.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -79,6 +80,20 @@ class Blueprint {
   // wrong number of board cards).
   std::vector<BlueprintAction> Query(int seat, const std::vector<std::string>& history, const abstraction::Card* hole,
                                      const std::vector<abstraction::Card>& board) const;
+
+  // The tree's decision node the seat faces after `history` with
+  // `board_cards` board cards: the checks of Query that need no cards
+  // (ConfigError with the same messages).
+  std::uint32_t Locate(int seat, const std::vector<std::string>& history, std::size_t board_cards) const;
+  // The tree's action names at `node` ("f", "c", "r300", "a20000").
+  std::vector<std::string> ActionNames(std::uint32_t node) const;
+  // Every hole pair's probabilities at `node` on `board` (the node's street's
+  // board cards): 1326 rows of NumActions(node) floats, the pairs in the
+  // order of HolePairs(); NaN rows for pairs that share a card with the board.
+  std::vector<float> QueryAllHoles(std::uint32_t node, const std::vector<abstraction::Card>& board) const;
+  // The 1326 hole pairs in a fixed order: the first card the higher id
+  // (abstraction/card.h), pairs by (first, second) ascending.
+  static const std::vector<std::array<abstraction::Card, 2>>& HolePairs();
 
   const Config& config() const { return config_; }
   std::uint64_t iterations() const { return iterations_; }

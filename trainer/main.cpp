@@ -6,13 +6,19 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 #include "abstraction/bucket_file.h"
 #include "trainer/blueprint.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
+#include "trainer/play.h"
 #include "trainer/query.h"
 #include "trainer/run_command.h"
 #include "trainer/train_main.h"
@@ -37,6 +43,17 @@ int QueryBlueprint(const std::string& file, int seat, const std::string& history
 }
 
 
+std::optional<std::uint64_t> ParseSeed(const std::string& text) {
+  if (text.empty() || text.size() > 20 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return static_cast<std::uint64_t>(v);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -48,6 +65,7 @@ int main(int argc, char** argv) {
       "  train_blueprint inspect runs/leduc/checkpoints/ckpt-N.bin --infoset 'Ks:r'\n"
       "  train_blueprint tree --config my_nlhe.yaml --buckets-per-street 169,200,200,200\n"
       "  train_blueprint query runs/hunl_quick/blueprint.bin --seat 1 --history r300-c --hole AsKd --board 2c7hKs\n"
+      "  train_blueprint play runs/hunl_quick/blueprint.bin [--seed 7] [--reveal]\n"
       "Exit codes: 0 done, 1 runtime failure, 2 bad usage or config."};
   app.set_help_all_flag("--help-all", "Help for every subcommand");
 
@@ -118,6 +136,19 @@ int main(int argc, char** argv) {
   query_cmd->add_option("--board", query_board, "Board cards, e.g. 2c7hKs (none preflop)");
   query_cmd->add_option("--buckets", query_buckets, "Bucket file, if not the one named in the blueprint's config");
 
+  PlayOptions play;
+  std::string play_seed;
+  CLI::App* play_cmd = app.add_subcommand(
+      "play", "Play heads-up hands against a blueprint in the terminal: f fold, k check, c call, b<chips>/r<chips> "
+              "bet or raise to a street total, a all-in, q quit; the score in bb/100 with its 95% interval");
+  play_cmd->add_option("blueprint", play.blueprint, "LOGDIR/blueprint.bin of a heads-up nlhe run")->required();
+  play_cmd->add_option("--seed", play_seed, "Seed of the cards and the bot's choices: the same seed and input "
+                                            "replay the same session (default: a random seed, printed)");
+  play_cmd->add_option("--hands", play.hands, "Stop after this many hands (0 = until input ends or q)")
+      ->capture_default_str();
+  play_cmd->add_flag("--reveal", play.reveal, "After each hand, show the bot's action probabilities at its decisions");
+  play_cmd->add_option("--buckets", play.buckets, "Bucket file, if not the one named in the blueprint's config");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -126,6 +157,14 @@ int main(int argc, char** argv) {
 
   return RunCommand([&] {
     if (*inspect_cmd) return Inspect(inspect);
+    if (*play_cmd) {
+      if (!play_seed.empty()) {
+        const auto parsed = ParseSeed(play_seed);
+        if (!parsed) throw ConfigError(fmt::format("--seed: expected an integer from 0 to {}, found '{}'", UINT64_MAX, Printable(play_seed)));
+        play.seed = *parsed;
+      }
+      return Play(play, std::cin, stdout);
+    }
     if (*query_cmd) return QueryBlueprint(query_file, query_seat, query_history, query_hole, query_board, query_buckets);
     if (*tree_cmd) {
       if (!tree_buckets.empty()) tree.overrides.push_back({"abstraction.buckets", tree_buckets, "--buckets"});

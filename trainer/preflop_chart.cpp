@@ -29,12 +29,7 @@ namespace {
 using abstraction::ActionKind;
 using abstraction::BettingTree;
 
-struct Chart {
-  std::vector<std::string> actions;
-  std::vector<ActionKind> kinds;
-  // [row][col][action]: rows and columns A..2; above the diagonal suited.
-  std::array<std::array<std::vector<double>, 13>, 13> probability;
-};
+using Chart = PreflopChart;
 
 // probabilities(bucket, out): the n action probabilities at `node` for a bucket.
 template <class G, class BucketOfClass, class Probabilities>
@@ -78,11 +73,15 @@ Chart FromCheckpoint(const G& game, const CheckpointData& ckpt, std::uint32_t no
   });
 }
 
-std::string HandName(int row, int col) {
+}  // namespace
+
+std::string ChartHandName(int row, int col) {
   const char hi = abstraction::kRankChars[12 - std::min(row, col)], lo = abstraction::kRankChars[12 - std::max(row, col)];
   if (row == col) return {hi, lo};
   return {hi, lo, col > row ? 's' : 'o'};
 }
+
+namespace {
 
 double Sum(const Chart& chart, int row, int col, std::initializer_list<ActionKind> kinds) {
   double total = 0;
@@ -149,7 +148,7 @@ std::string Svg(const Chart& chart, const std::string& title) {
       }
       svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="white"/>)", x, y, kCell, kCell);
       svg += fmt::format(R"(<text x="{}" y="{}" font-size="12" fill="white" text-anchor="middle">{}</text>)",
-                         x + kCell / 2, y + kCell / 2 + 4, HandName(r, c));
+                         x + kCell / 2, y + kCell / 2 + 4, ChartHandName(r, c));
     }
   }
   int x = kLeft;
@@ -272,19 +271,25 @@ int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const In
   });
 }
 
-int PrintBlueprintChart(const Blueprint& blueprint, const InspectOptions& options) {
-  if (!options.out.empty()) CheckPictureName(options.out, "--out");
-  const int seat = SeatOf(options.position, blueprint.config().game.players);
+PreflopChart BlueprintChart(const Blueprint& blueprint, const std::string& position, const std::string& facing) {
+  const int seat = SeatOf(position, blueprint.config().game.players);
   const auto& game = blueprint.game();
-  const std::uint32_t node = FindChartNode(game.tree(), seat, options.facing);
+  const std::uint32_t node = FindChartNode(game.tree(), seat, facing);
   const int n = game.NumActions(node);
-  const Chart chart = Build(
+  PreflopChart chart = Build(
       game, node, [&](std::uint32_t cls) { return game.buckets().BucketOfIndex(0, cls); },
       [&](std::uint32_t bucket, double* p) {
         const float* f = blueprint.At(node, bucket);
         for (int a = 0; a < n; ++a) p[a] = f[a];
       });
-  return Show(chart, blueprint.iterations(), seat, options.position, options.facing, options.out);
+  chart.seat = seat;
+  return chart;
+}
+
+int PrintBlueprintChart(const Blueprint& blueprint, const InspectOptions& options) {
+  if (!options.out.empty()) CheckPictureName(options.out, "--out");
+  const PreflopChart chart = BlueprintChart(blueprint, options.position, options.facing);
+  return Show(chart, blueprint.iterations(), chart.seat, options.position, options.facing, options.out);
 }
 
 }  // namespace bp::trainer

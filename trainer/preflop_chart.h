@@ -1,7 +1,9 @@
 // The preflop chart of `train_blueprint inspect CKPT --preflop-chart`.
 #pragma once
 
+#include <array>
 #include <string>
+#include <vector>
 
 #include "abstraction/betting_tree.h"
 #include "trainer/checkpoint.h"
@@ -26,5 +28,20 @@ int PrintPreflopChart(const CheckpointData& ckpt, const Config& config, const In
 class Blueprint;
 // The same from a blueprint.bin (its preflop strategy is the average one).
 int PrintBlueprintChart(const Blueprint& blueprint, const InspectOptions& options);
+
+// A chart's numbers: the action names and kinds at the decision, and
+// probability[row][col][action], rows and columns from A down to 2, pairs
+// on the diagonal, suited hands above it, offsuit below.
+struct PreflopChart {
+  int seat = 0;
+  std::vector<std::string> actions;
+  std::vector<abstraction::ActionKind> kinds;
+  std::array<std::array<std::vector<double>, 13>, 13> probability;
+};
+// The chart PrintBlueprintChart prints for `position` after `facing`
+// (ConfigError naming --position or --facing as the command line does).
+PreflopChart BlueprintChart(const Blueprint& blueprint, const std::string& position, const std::string& facing);
+// "AKs", "T9o", "77": the hand of a chart cell.
+std::string ChartHandName(int row, int col);
 
 }  // namespace bp::trainer
