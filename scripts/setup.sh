@@ -18,6 +18,7 @@ PACKAGES=(
   doctest-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
   librsvg2-bin   # rsvg-convert: inspect --plot FILE.png
   patchelf       # scripts/bundle: the bundle's binaries find their libraries through $ORIGIN
+  python3-dev pybind11-dev python3-numpy python3-pytest   # the Python module (python/) and its tests
 )
 if [ -n "$BP_SANITIZE" ] || [ "$BP_FUZZ" = ON ]; then
   PACKAGES+=(libclang-rt-14-dev)   # the sanitizers' and libFuzzer's runtimes
@@ -47,7 +48,7 @@ build_project() {
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
     if [ -n "$BP_SANITIZE" ] || [ "$BP_FUZZ" = ON ]; then
       CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DBP_NATIVE="$native" -DBP_SANITIZE="$BP_SANITIZE" -DBP_FUZZ="$BP_FUZZ" -DBP_BENCH=OFF
+        -DBP_NATIVE="$native" -DBP_SANITIZE="$BP_SANITIZE" -DBP_FUZZ="$BP_FUZZ" -DBP_BENCH=OFF -DBP_PYTHON=OFF
     else
       cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBP_NATIVE="$native"
     fi
