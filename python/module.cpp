@@ -26,6 +26,7 @@
 #include "trainer/config.h"
 #include "trainer/preflop_chart.h"
 #include "trainer/query.h"
+#include "trainer/run_dir.h"
 #include "trainer/small_game.h"
 
 namespace py = pybind11;
@@ -233,10 +234,31 @@ class PyBlueprint {
 
 class PyCheckpoint {
  public:
+  // A checkpoint file, or a run directory: its newest checkpoint that reads.
   explicit PyCheckpoint(const std::string& path) : path_(path) {
     py::gil_scoped_release release;
-    data_ = trainer::ReadCheckpoint(path);
-    config_ = trainer::ParseConfig(data_.config_yaml, path + " (its config)", {}, trainer::Inapplicable::kIgnoreInText);
+    if (std::filesystem::is_directory(path)) {
+      const auto all = trainer::RunDir(path).ListCheckpoints();  // newest first
+      if (all.empty()) {
+        throw trainer::CheckpointError(fmt::format("{}: no checkpoints in {}", path,
+                                                   trainer::RunDir(path).Checkpoints().string()));
+      }
+      std::optional<trainer::CheckpointError> first;
+      for (const auto& file : all) {
+        try {
+          data_ = trainer::ReadCheckpoint(file);
+          path_ = file.string();
+          first.reset();
+          break;
+        } catch (const trainer::CheckpointError& e) {
+          if (!first) first = e;
+        }
+      }
+      if (first) throw *first;
+    } else {
+      data_ = trainer::ReadCheckpoint(path);
+    }
+    config_ = trainer::ParseConfig(data_.config_yaml, path_ + " (its config)", {}, trainer::Inapplicable::kIgnoreInText);
   }
   const trainer::CheckpointData& data() const { return data_; }
   const trainer::Config& config() const { return config_; }
@@ -383,7 +405,9 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("indexer", [](const abstraction::BucketFile& f) { return abstraction::HoldemIndexer(f.mode()); },
                              "The HandIndexer the file's tables are indexed by.");
 
-  py::class_<PyCheckpoint>(m, "Checkpoint", "A checkpoint file of a run (checkpoints/ckpt-N.bin).")
+  py::class_<PyCheckpoint>(m, "Checkpoint",
+                           "A checkpoint of a run: a file (checkpoints/ckpt-N.bin), or a run directory for its "
+                           "newest checkpoint that reads.")
       .def(py::init<const std::string&>(), py::arg("path"))
       .def_property_readonly("path", &PyCheckpoint::path)
       .def_property_readonly("game", [](const PyCheckpoint& c) { return std::string(trainer::NameOf(c.config().game.name)); })

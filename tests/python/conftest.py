@@ -42,7 +42,8 @@ def nlhe_run(tmp_path_factory, train_blueprint, config_dir):
         "--iters", 100000, "--num-workers", 1, "--time-budget", 0, "--logdir", logdir,
         "--set", "logging.progress=lines")
     assert (logdir / "blueprint.bin").is_file()
-    return {"dir": logdir, "blueprint": logdir / "blueprint.bin", "buckets": buckets}
+    yield {"dir": logdir, "blueprint": logdir / "blueprint.bin", "buckets": buckets}
+    buckets.unlink()  # 138 MB
 
 
 def small_run(tmp_path_factory, train_blueprint, config_dir, game, iters):

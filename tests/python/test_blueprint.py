@@ -171,6 +171,7 @@ def test_bad_files_raise(nlhe_run, tmp_path, train_blueprint):
     with pytest.raises(bpmccfr.AssetError) as raised:
         bpmccfr.Blueprint(str(nlhe_run["blueprint"]), buckets=str(other))
     assert "fingerprint" in str(raised.value)
+    other.unlink()  # 138 MB
     with pytest.raises(bpmccfr.AssetError):
         bpmccfr.Buckets(str(truncated))
     half = tmp_path / "half_buckets.bin"

@@ -70,6 +70,11 @@ def test_bad_checkpoints_raise(leduc_run, nlhe_run, tmp_path):
     assert str(truncated) in str(raised.value)
     with pytest.raises(bpmccfr.CheckpointError):
         bpmccfr.Checkpoint(str(tmp_path / "none.bin"))
+    # A run directory: its newest checkpoint that reads.
+    assert bpmccfr.Checkpoint(str(leduc_run["dir"])).path == leduc_run["checkpoint"]
+    (tmp_path / "empty" / "checkpoints").mkdir(parents=True)
+    with pytest.raises(bpmccfr.CheckpointError, match="no checkpoints"):
+        bpmccfr.Checkpoint(str(tmp_path / "empty"))
     garbage = tmp_path / "garbage.bin"
     garbage.write_bytes(b"\0" * 4096)
     with pytest.raises(bpmccfr.CheckpointError):
