@@ -19,6 +19,7 @@ PACKAGES=(
   librsvg2-bin   # rsvg-convert: inspect --plot FILE.png
   patchelf       # scripts/bundle: the bundle's binaries find their libraries through $ORIGIN
   python3-dev pybind11-dev python3-numpy python3-pytest   # the Python module (python/) and its tests
+  libopenmpi-dev openmpi-bin   # training across machines (distributed/)
 )
 if [ -n "$BP_SANITIZE" ] || [ "$BP_FUZZ" = ON ]; then
   PACKAGES+=(libclang-rt-14-dev)   # the sanitizers' and libFuzzer's runtimes

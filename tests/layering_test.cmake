@@ -1,17 +1,18 @@
-# The layering rule of DESIGN.md, enforced: trainer/ on top of three leaves
-# (abstraction/, solver/, ipc/) that never include each other or trainer/,
+# The layering rule of DESIGN.md, enforced: trainer/ on top of four leaves
+# (abstraction/, solver/, ipc/, distributed/) that never include each other or trainer/,
 # all of them on base/, which includes none of them.
 #   cmake -DROOT=<source tree> -P tests/layering_test.cmake
 # Fails (exit code 1) naming every include that breaks the rule. It first
 # checks itself on a small tree that breaks it on purpose.
 
 function(check_layering root out_violations)
-  set(forbidden_base abstraction solver ipc trainer)
-  set(forbidden_abstraction solver ipc trainer)
-  set(forbidden_solver abstraction ipc trainer)
-  set(forbidden_ipc abstraction solver trainer)
+  set(forbidden_base abstraction solver ipc distributed trainer)
+  set(forbidden_abstraction solver ipc distributed trainer)
+  set(forbidden_solver abstraction ipc distributed trainer)
+  set(forbidden_ipc abstraction solver distributed trainer)
+  set(forbidden_distributed abstraction solver ipc trainer)
   set(violations "")
-  foreach(lib base abstraction solver ipc)
+  foreach(lib base abstraction solver ipc distributed)
     file(GLOB_RECURSE files "${root}/${lib}/*.h" "${root}/${lib}/*.cpp")
     foreach(f ${files})
       file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
