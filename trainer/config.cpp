@@ -238,6 +238,13 @@ const YamlSchema<Config>& Schema() {
                  [](const Config& c) { return std::to_string(c.checkpoint.max_failures); }});
     f.push_back({"checkpoint.curve", [](const std::string& s, Config& c) { c.checkpoint.curve = ParseBool(s); },
                  [](const Config& c) { return std::string(c.checkpoint.curve ? "true" : "false"); }});
+    f.push_back({"distributed.sync_interval",
+                 [](const std::string& s, Config& c) {
+                   const Interval i = ParseInterval(s);
+                   if (i.off() || i.value <= 0) throw Expected{"a duration such as 200ms or an iteration count"};
+                   c.distributed.sync_interval = i;
+                 },
+                 [](const Config& c) { return c.distributed.sync_interval.ToString(); }});
     f.push_back({"logging.logdir",
                  [](const std::string& s, Config& c) {
                    if (s.empty()) throw Expected{"a directory path"};

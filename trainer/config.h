@@ -164,6 +164,12 @@ struct Config {
     // (LOGDIR/curve/), the points of the run's strength curve.
     bool curve = true;
   } checkpoint;
+  struct Distributed {
+    // Under mpirun: how often the ranks sum their deltas into every replica
+    // (trainer/rank_sync.h): a duration on rank 0's clock, or iterations of
+    // all ranks together.
+    Interval sync_interval{Interval::Unit::kSeconds, 0.2};
+  } distributed;
   struct Logging {
     std::string logdir = "runs/latest";
     double metrics_interval_s = 1;

@@ -35,6 +35,7 @@
 #include "trainer/config.h"
 #include "trainer/exact_evaluation.h"
 #include "trainer/metrics.h"
+#include "trainer/rank_sync.h"
 #include "trainer/run_dir.h"
 #include "trainer/run_log.h"
 #include "trainer/run_schedule.h"
@@ -79,6 +80,14 @@ class Coordinator {
   int Finish();
 
   void ForkWorker(std::uint32_t w);
+  // Runs over several MPI ranks (rank_sync.h): a sync when rank 0 says so,
+  // the stop rank 0 decides, and the last sync once every rank has drained.
+  void Distribute();
+  void RunSync(const SyncCommand& command);
+  void FinalSync();
+  // Iterations of the whole run as this rank sees them (all ranks' at the
+  // last sync plus its own since).
+  std::uint64_t GlobalIterations() const;
   void Apply(std::uint32_t w, const BatchResult& result);
   void StartCheckpoint(bool final);
   void Collect(std::optional<BackgroundWriter::Outcome> outcome);
@@ -129,6 +138,13 @@ class Coordinator {
   bool follow_refused_logged_ = false;
   std::optional<double> exploitability_;        // the latest
   std::optional<double> new_exploitability_;    // not yet in a metrics row
+
+  // Over several MPI ranks only (CurrentDistributed()).
+  std::optional<RankSync<Regret>> rank_sync_;
+  std::uint64_t iterations_at_sync_ = 0;  // this rank's, at the last sync
+  double last_sync_ = 0;                  // training seconds of the last sync
+  bool stop_sent_ = false;                // rank 0 told every rank to stop
+  bool replicas_same_ = true;
 
   // Shared with the writer thread, as BackgroundWriter says.
   BackgroundWriter writer_;

@@ -68,6 +68,7 @@ int Coordinator<G>::Run() {
     ReapDeadWorkers();
     WatchWorkers();
     const std::uint64_t applied = DrainResults();
+    if (rank_sync_) Distribute();
     CheckStop();
     if (!stopping_) IssueBatches();
     PollExploitability();
@@ -77,6 +78,88 @@ int Coordinator<G>::Run() {
     if (applied == 0 && !Finished()) Sleep();
   }
   return Finish();
+}
+
+template <solver::Game G>
+std::uint64_t Coordinator<G>::GlobalIterations() const {
+  if (!rank_sync_) return ledger_->iterations();
+  return rank_sync_->totals().iterations + (ledger_->iterations() - iterations_at_sync_);
+}
+
+template <solver::Game G>
+void Coordinator<G>::Distribute() {
+  if (rank_sync_->root()) {
+    if (stop_sent_) return;
+    const Interval& every = config_.distributed.sync_interval;
+    const double since = Elapsed() - last_sync_;
+    const std::uint64_t ranks = static_cast<std::uint64_t>(rank_sync_->context().size);
+    const bool due = every.unit == Interval::Unit::kSeconds
+                         ? since >= every.value
+                         : static_cast<double>((ledger_->iterations() - iterations_at_sync_) * ranks) >= every.value;
+    if (!due) return;
+    SyncCommand command;
+    command.discounts_due = config_.solver.discount_interval->off()
+                                ? 0
+                                : schedule_.DiscountsDue(discounts_applied_, Elapsed(), GlobalIterations());
+    rank_sync_->Send(command);
+    RunSync(command);
+  } else if (!stop_sent_) {
+    if (const auto command = rank_sync_->Poll()) {
+      if (command->stop) {
+        stop_sent_ = true;
+        rank_sync_->StopListening();
+        if (!stopping_) {
+          stopping_ = true;
+          stop_reason_ = "rank 0 stopped the run";
+          log_.Info("stopping (rank 0 stopped the run): applying the batches in flight");
+        }
+        return;
+      }
+      RunSync(*command);
+    }
+  }
+}
+
+template <solver::Game G>
+void Coordinator<G>::RunSync(const SyncCommand& command) {
+  const BatchLedger::Totals& t = ledger_->totals();
+  discounts_applied_ += rank_sync_->Sync(command.discounts_due, discounts_applied_, ledger_->iterations(), t.issued,
+                                         t.applied, config_.solver.regret_floor);
+  iterations_at_sync_ = ledger_->iterations();
+  last_sync_ = Elapsed();
+  if (rank_sync_->root() && !stopping_ && !writer_.busy() && checkpoint_due_.Due(Elapsed(), GlobalIterations())) {
+    StartCheckpoint(false);
+  }
+}
+
+template <solver::Game G>
+void Coordinator<G>::FinalSync() {
+  if (rank_sync_->root() && !stop_sent_) {
+    SyncCommand stop;
+    stop.stop = 1;
+    rank_sync_->Send(stop);
+    stop_sent_ = true;
+  } else if (!rank_sync_->root() && !stop_sent_) {
+    // Rank 0 stops the run: take part in the syncs it starts until it says so.
+    for (;;) {
+      const SyncCommand command = rank_sync_->WaitCommand();
+      if (command.stop) break;
+      RunSync(command);
+    }
+    rank_sync_->StopListening();
+    stop_sent_ = true;
+  }
+  SyncCommand last;
+  last.discounts_due = discounts_applied_;
+  RunSync(last);
+  const std::uint64_t checksum = rank_sync_->Checksum(&replicas_same_);
+  const SyncTotals& g = rank_sync_->totals();
+  log_.Info("rank {} of {}: {} syncs; replica checksum {:016x}, {} on every rank; all ranks: {} iterations, {} batches "
+            "issued, {} applied{}",
+            rank_sync_->context().rank, rank_sync_->context().size, g.syncs, checksum,
+            replicas_same_ ? "the same" : "NOT the same", g.iterations, g.batches_issued, g.batches_applied,
+            g.batches_issued == g.batches_applied ? "; every batch applied exactly once" : "");
+  if (!replicas_same_) failed_ = true;
 }
 
 template <solver::Game G>
@@ -111,8 +194,17 @@ void Coordinator<G>::Start() {
     log_.Info("resumed at iteration {} ({} batches applied, {} to issue again)", resume_->iterations,
               resume_->batches_applied, resume_->pending.size());
     resume_.reset();
+  } else if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->rank > 0) {
+    // Every rank its own batches: seeds of its own (rank 0 keeps the run's).
+    ledger_.emplace(workers_, config_.run.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(d->rank)));
   } else {
     ledger_.emplace(workers_, config_.run.seed);
+  }
+  if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->size > 1) {
+    rank_sync_.emplace(*d, tables_);
+    log_.Info("rank {} of {}: the tables are summed across ranks every {} (distributed.sync_interval){}", d->rank,
+              d->size, config_.distributed.sync_interval.ToString(),
+              d->rank == 0 ? "; this rank writes the run's checkpoints" : "");
   }
   // The checkpoint memory: populated now, not during the first checkpoint,
   // and kept from the workers, or every page would be copy-on-write after
@@ -244,10 +336,11 @@ void Coordinator<G>::Apply(std::uint32_t w, const BatchResult& r) {
       !tables_.Apply(std::span<const std::byte>(slabs.Data(r.slab), r.bytes), config_.solver.regret_floor)) {
     throw std::runtime_error(fmt::format("worker {} sent malformed deltas for batch {}", w, r.batch_id));
   }
+  if (rank_sync_) rank_sync_->Record(std::span<const std::byte>(slabs.Data(r.slab), r.bytes));
   apply_seconds_ += coordinator_detail::SteadySeconds() - start;
   slowest_batch_ns_ = std::max(slowest_batch_ns_, r.busy_ns);
   slabs.Release(r.slab);
-  if (!config_.solver.discount_interval->off()) {  // linear CFR, at a batch boundary
+  if (!config_.solver.discount_interval->off() && !rank_sync_) {  // linear CFR, at a batch boundary
     const std::uint64_t due = schedule_.DiscountsDue(discounts_applied_, Elapsed(), ledger_->iterations());
     while (discounts_applied_ < due) tables_.Discount(RunSchedule::DiscountFactor(++discounts_applied_));
   }
@@ -256,8 +349,10 @@ void Coordinator<G>::Apply(std::uint32_t w, const BatchResult& r) {
 template <solver::Game G>
 void Coordinator<G>::CheckStop() {
   if (stopping_) return;
-  const auto reason = schedule_.StopReason(stop_.stop_requested(), Session(), ledger_->next_iteration(),
-                                           ledger_->HasReissues());
+  if (rank_sync_ && !rank_sync_->root()) return;  // rank 0 decides
+  const std::uint64_t next = rank_sync_ ? GlobalIterations() + ledger_->next_iteration() - ledger_->iterations()
+                                        : ledger_->next_iteration();
+  const auto reason = schedule_.StopReason(stop_.stop_requested(), Session(), next, ledger_->HasReissues());
   if (!reason) return;
   stopping_ = true;
   stop_reason_ = *reason;
@@ -284,7 +379,7 @@ void Coordinator<G>::IssueBatches() {
       if (config_.run.deterministic && ledger_->InFlight() > 0) return;  // one batch at a time
       if (kBatchQueueCapacity - queue.WriteAvailable() >= static_cast<std::size_t>(config_.run.queue_depth)) break;
       if (ledger_->InFlight(w) >= slabs_per_worker) break;
-      const auto batch = ledger_->Issue(w, config_.run.batch_size, config_.run.iterations);
+      const auto batch = ledger_->Issue(w, config_.run.batch_size, rank_sync_ ? 0 : config_.run.iterations);
       if (!batch) return;
       const BatchDescriptor d{batch->id, batch->first_iteration, batch->count, batch->seed,
                               schedule_.PhaseFlags(batch->first_iteration, Elapsed()), {}};
@@ -324,11 +419,14 @@ int Coordinator<G>::Finish() {
   // No worker is left to bind the coordinator: what follows may use every CPU.
   segment_->shared().cpu.follow.store(0);
   run_cpus_.ApplyToThisThread();
+  if (rank_sync_) FinalSync();
+  const bool writes = !rank_sync_ || rank_sync_->root();  // rank 0 writes the run's files
   evaluation_.Join();
   exploitability_ = evaluation_.Now(tables_.strategy_sum);
-  StartCheckpoint(true);
+  if (writes) StartCheckpoint(true);
   Collect(writer_.Join());
-  if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
+  if (!writes) {
+  } else if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     try {
       WriteNlheBlueprint({config_, layout_, tables_.regrets, tables_.strategy_sum, layout_fingerprint_,
                           ledger_->iterations(), game_.buckets().fingerprint()},

@@ -55,6 +55,7 @@ void Coordinator<G>::StartDueWrites() {
   // waits for it here (the coordinator keeps applying), instead of blocking
   // the coordinator on that write.
   if (stopping_ || writer_.busy()) return;
+  if (rank_sync_) return;  // over several ranks: checkpoints right after a sync only (RunSync)
   const double now = Elapsed();
   const std::uint64_t iterations = ledger_->iterations();
   const bool retry = checkpoint_retry_at_ > 0 && now >= checkpoint_retry_at_;
@@ -78,6 +79,14 @@ void Coordinator<G>::StartCheckpoint(bool final) {
   data.identity = IdentityKeys(config_, buckets);
   data.abstraction_fingerprint = fingerprint_;
   ledger_->SaveTo(data);
+  if (rank_sync_) {  // right after a sync: the replica of every rank, and the totals of all
+    const SyncTotals& g = rank_sync_->totals();
+    data.iterations = g.iterations;
+    data.batches_applied = g.batches_applied;
+    data.next_batch_id = g.batches_issued;
+    data.next_iteration = g.iterations;
+    data.pending.clear();  // batches in flight on some rank: their work is left out, not counted
+  }
   data.discounts_applied = discounts_applied_;
   data.elapsed_s = Elapsed();
   tables_.CopyTo(data);

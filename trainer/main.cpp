@@ -18,7 +18,9 @@
 #include "trainer/blueprint.h"
 #include "trainer/checkpoint.h"
 #include "trainer/config.h"
+#include "distributed/replica_sync.h"
 #include "trainer/play.h"
+#include "trainer/rank_sync.h"
 #include "trainer/query.h"
 #include "trainer/run_command.h"
 #include "trainer/train_main.h"
@@ -57,6 +59,16 @@ std::optional<std::uint64_t> ParseSeed(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started by mpirun: one rank of a run over several machines. MPI is
+  // initialised before anything else (and never without a launcher).
+  std::optional<bp::distributed::MpiSession> mpi;
+  DistributedContext distributed;
+  if (bp::distributed::LaunchedByMpi()) {
+    mpi.emplace(&argc, &argv);
+    distributed.rank = mpi->rank();
+    distributed.size = mpi->size();
+    SetCurrentDistributed(&distributed);
+  }
   CLI::App app{
       "Parallel MCCFR blueprint trainer.\n"
       "  train_blueprint --config configs/leduc.yaml --num-workers 2 --time-budget 60s --logdir runs/leduc\n"

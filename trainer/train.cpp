@@ -10,6 +10,7 @@
 #include "trainer/game_registry.h"
 #include "trainer/run_log.h"
 #include "trainer/run_dir.h"
+#include "trainer/rank_sync.h"
 #include "trainer/run_lock.h"
 #include "trainer/stop_token.h"
 #include "trainer/train_main.h"
@@ -123,6 +124,19 @@ int Train(const TrainOptions& options) {
   }
   config.abstraction.preflop_equity =
       std::filesystem::absolute(config.abstraction.preflop_equity).lexically_normal().string();
+  // Over several MPI ranks: rank 0 keeps the run directory; each other rank
+  // logs into LOGDIR/rank-N (its train.log and metrics.jsonl) and writes no
+  // checkpoint. A resume is for one machine (for now).
+  if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->size > 1) {
+    if (resume) {
+      throw ConfigError(fmt::format("--resume-from under mpirun with {} ranks: a distributed run starts fresh (its "
+                                    "final checkpoint resumes on one machine without mpirun)",
+                                    d->size));
+    }
+    if (d->rank > 0) {
+      config.logging.logdir = (std::filesystem::path(config.logging.logdir) / fmt::format("rank-{}", d->rank)).string();
+    }
+  }
   // Input files are checked before anything is created.
   std::optional<abstraction::BucketFile> buckets;
   if (config.game.name == GameName::kNlhe) buckets.emplace(abstraction::BucketFile::Open(config.abstraction.buckets));
@@ -146,7 +160,9 @@ int Train(const TrainOptions& options) {
       throw ConfigError(fmt::format("cannot resume from {}: the config differs in what the tables depend on:{}",
                                     resumed_path.string(), differences));
     }
-  } else if (!RunDir(config.logging.logdir).ListCheckpoints().empty()) {
+  } else if (!RunDir(config.logging.logdir).ListCheckpoints().empty() ||
+             (CurrentDistributed() != nullptr && CurrentDistributed()->rank > 0 &&
+              std::filesystem::exists(RunDir(config.logging.logdir).Metrics()))) {
     throw ConfigError(fmt::format("{} already holds a run with checkpoints; resume it with --resume-from {} or "
                                   "choose another --logdir",
                                   config.logging.logdir, config.logging.logdir));

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# distributed_train_test TRAIN_BLUEPRINT CONFIG_DIR MPIEXEC: Leduc over 2
+# MPI ranks of 1 worker on this host (shared memory and loopback only; the
+# environment comes from ctest) against 1 rank of 2 workers at the same
+# total iterations: exploitability within 1.5x, every replica the same
+# bytes, the ledger exact on every rank and in sum, rank 0 alone writing
+# checkpoints, no worker or segment left behind; its final checkpoint
+# resumes on one machine; a resume under mpirun is refused.
+set -euo pipefail
+train=$1 configs=$2 mpiexec=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "distributed_train_test: $*" >&2; exit 1; }
+iters=10000000
+common=(--config "$configs/leduc.yaml" --iters $iters --time-budget 0 --set logging.progress=lines)
+final_exploitability() { grep -o '"exploitability":[0-9.e-]*' "$1/metrics.jsonl" | tail -1 | cut -d: -f2; }
+segments() { ls /dev/shm 2>/dev/null | grep -c '^bp-mccfr-' || true; }
+
+before=$(segments)
+"$mpiexec" -np 2 --oversubscribe "$train" "${common[@]}" --num-workers 1 --logdir "$tmp/two" \
+  --set distributed.sync_interval=2000 > "$tmp/two.out" 2>&1 || fail "2 ranks failed: $(tail -20 "$tmp/two.out")"
+"$train" "${common[@]}" --num-workers 2 --logdir "$tmp/one" > "$tmp/one.out" 2>&1 ||
+  fail "1 rank failed: $(tail -20 "$tmp/one.out")"
+
+# Every rank: the same replica, the ledger exact, all ranks' totals.
+for log in "$tmp/two/train.log" "$tmp/two/rank-1/train.log"; do
+  [ -f "$log" ] || fail "no $log"
+  grep -q 'the same on every rank' "$log" || fail "replicas differ: $(grep 'replica checksum' "$log")"
+  grep -q 'every batch applied exactly once$' "$log" || fail "$log: the ledger is not exact"
+done
+sum0=$(grep -o 'replica checksum [0-9a-f]*' "$tmp/two/train.log")
+sum1=$(grep -o 'replica checksum [0-9a-f]*' "$tmp/two/rank-1/train.log")
+[ -n "$sum0" ] && [ "$sum0" = "$sum1" ] || fail "checksums differ: '$sum0' against '$sum1'"
+total=$(grep -o 'all ranks: [0-9]* iterations, [0-9]* batches issued, [0-9]* applied' "$tmp/two/train.log")
+issued=$(echo "$total" | awk '{print $5}') applied=$(echo "$total" | awk '{print $8}') global=$(echo "$total" | awk '{print $3}')
+[ "$issued" = "$applied" ] || fail "all ranks: $issued issued, $applied applied"
+r0=$(grep -o '^.*batches: [0-9]* issued' "$tmp/two/train.log" | grep -o '[0-9]* issued' | cut -d' ' -f1)
+r1=$(grep -o '^.*batches: [0-9]* issued' "$tmp/two/rank-1/train.log" | grep -o '[0-9]* issued' | cut -d' ' -f1)
+[ $((r0 + r1)) = "$issued" ] || fail "the ranks issued $r0 + $r1, the total says $issued"
+[ "$global" -ge $iters ] || fail "all ranks trained $global iterations, fewer than $iters"
+# Rank 0 alone writes checkpoints; the final one holds every rank's iterations.
+[ -z "$(ls "$tmp/two/rank-1/checkpoints" 2>/dev/null)" ] || fail "rank 1 wrote checkpoints"
+[ -f "$tmp/two/checkpoints/ckpt-$global.bin" ] || fail "no final checkpoint ckpt-$global.bin: $(ls "$tmp/two/checkpoints")"
+[ "$(segments)" = "$before" ] || fail "shared segments left behind: $(ls /dev/shm | grep bp-mccfr-)"
+pgrep -f "$tmp/two" > /dev/null && fail "processes of the run are still alive"
+
+# Convergence: within 1.5x of one machine with as many workers.
+e2=$(final_exploitability "$tmp/two") e1=$(final_exploitability "$tmp/one")
+awk -v a="$e2" -v b="$e1" 'BEGIN { exit !(a > 0 && b > 0 && a <= 1.5 * b) }' ||
+  fail "2 ranks x 1 worker: exploitability $e2, 1 rank x 2 workers: $e1 (more than 1.5x)"
+echo "distributed_train_test: 2 ranks x 1 worker $e2, 1 rank x 2 workers $e1 at $iters iterations; replicas $sum0"
+
+# The distributed run's final checkpoint resumes on one machine.
+"$train" --resume-from "$tmp/two" --iters $((global + 1000000)) --num-workers 1 --set logging.progress=lines \
+  > "$tmp/resume.out" 2>&1 || fail "resume on one machine failed: $(tail -5 "$tmp/resume.out")"
+grep -q "resumed at iteration $global" "$tmp/two/train.log" || fail "the resume did not start at $global"
+# Under mpirun a resume is refused with a clear message (exit 2).
+set +e
+"$mpiexec" -np 2 --oversubscribe "$train" --resume-from "$tmp/two" --num-workers 1 > "$tmp/refused.out" 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] || fail "a resume under mpirun ran"
+grep -q 'a distributed run starts fresh' "$tmp/refused.out" || fail "no clear message: $(cat "$tmp/refused.out")"
