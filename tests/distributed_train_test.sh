@@ -14,7 +14,9 @@ fail() { echo "distributed_train_test: $*" >&2; exit 1; }
 iters=10000000
 common=(--config "$configs/leduc.yaml" --iters $iters --time-budget 0 --set logging.progress=lines)
 final_exploitability() { grep -o '"exploitability":[0-9.e-]*' "$1/metrics.jsonl" | tail -1 | cut -d: -f2; }
-segments() { ls /dev/shm 2>/dev/null | grep -c '^bp-mccfr-' || true; }
+segments() { ls /dev/shm 2>/dev/null | grep '^bp-mccfr-' | sort || true; }
+# Segments now that were not there at the start (a run removes stale ones of others).
+new_segments() { comm -13 <(echo "$before") <(segments) | grep . || true; }
 
 before=$(segments)
 "$mpiexec" -np 2 --oversubscribe "$train" "${common[@]}" --num-workers 1 --logdir "$tmp/two" \
@@ -41,7 +43,7 @@ r1=$(grep -o '^.*batches: [0-9]* issued' "$tmp/two/rank-1/train.log" | grep -o '
 # Rank 0 alone writes checkpoints; the final one holds every rank's iterations.
 [ -z "$(ls "$tmp/two/rank-1/checkpoints" 2>/dev/null)" ] || fail "rank 1 wrote checkpoints"
 [ -f "$tmp/two/checkpoints/ckpt-$global.bin" ] || fail "no final checkpoint ckpt-$global.bin: $(ls "$tmp/two/checkpoints")"
-[ "$(segments)" = "$before" ] || fail "shared segments left behind: $(ls /dev/shm | grep bp-mccfr-)"
+[ -z "$(new_segments)" ] || fail "shared segments left behind: $(new_segments)"
 pgrep -f "$tmp/two" > /dev/null && fail "processes of the run are still alive"
 
 # Convergence: within 1.5x of one machine with as many workers.
@@ -49,6 +51,37 @@ e2=$(final_exploitability "$tmp/two") e1=$(final_exploitability "$tmp/one")
 awk -v a="$e2" -v b="$e1" 'BEGIN { exit !(a > 0 && b > 0 && a <= 1.5 * b) }' ||
   fail "2 ranks x 1 worker: exploitability $e2, 1 rank x 2 workers: $e1 (more than 1.5x)"
 echo "distributed_train_test: 2 ranks x 1 worker $e2, 1 rank x 2 workers $e1 at $iters iterations; replicas $sum0"
+
+# A rank killed with SIGKILL: mpirun ends the job within 10 s, no worker and
+# no segment is left, the last checkpoint is intact and resumes.
+"$mpiexec" -np 2 --oversubscribe "$train" --config "$configs/leduc.yaml" --num-workers 1 --time-budget 60s \
+  --checkpoint-interval 1s --logdir "$tmp/killed" --set logging.progress=lines > "$tmp/killed.out" 2>&1 &
+launcher=$!
+for _ in $(seq 100); do
+  [ -n "$(ls "$tmp/killed/checkpoints" 2>/dev/null)" ] && break
+  sleep 0.1
+done
+sleep 1
+victim=""
+for p in $(pgrep -f "logdir $tmp/killed"); do
+  if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then
+    [ -n "$(pgrep -P "$p")" ] && victim=$p   # rank 1's coordinator (its worker is its child)
+  fi
+done
+[ -n "$victim" ] || fail "no rank 1 coordinator found"
+kill -9 "$victim"
+killed_at=$(date +%s)
+set +e
+wait $launcher
+set -e
+for _ in $(seq 100); do pgrep -f "logdir $tmp/killed" > /dev/null || break; sleep 0.1; done
+pgrep -f "logdir $tmp/killed" > /dev/null && fail "processes of the killed run are still alive"
+[ $(( $(date +%s) - killed_at )) -le 10 ] || fail "the job took more than 10 s to end after a rank was killed"
+[ -z "$(new_segments)" ] || fail "segments left behind by the killed run: $(new_segments)"
+"$train" --resume-from "$tmp/killed" --iters 100000000 --time-budget 2s --num-workers 1 \
+  --set logging.progress=lines > "$tmp/killed-resume.out" 2>&1 ||
+  fail "the killed run did not resume: $(tail -5 "$tmp/killed-resume.out")"
+grep -q 'resumed at iteration' "$tmp/killed/train.log" || fail "no resume in the killed run's log"
 
 # The distributed run's final checkpoint resumes on one machine.
 "$train" --resume-from "$tmp/two" --iters $((global + 1000000)) --num-workers 1 --set logging.progress=lines \

@@ -202,6 +202,7 @@ void Coordinator<G>::Start() {
   }
   if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->size > 1) {
     rank_sync_.emplace(*d, tables_);
+    segment_->UnlinkName();  // nothing is left in /dev/shm if mpirun kills the job
     log_.Info("rank {} of {}: the tables are summed across ranks every {} (distributed.sync_interval){}", d->rank,
               d->size, config_.distributed.sync_interval.ToString(),
               d->rank == 0 ? "; this rank writes the run's checkpoints" : "");

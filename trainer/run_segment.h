@@ -61,6 +61,11 @@ class RunSegment {
   static RunSegment Create(const SegmentPlan& plan, bool follow, RunLog& log);
 
   const std::string& name() const { return segment_.name(); }
+  // Removes the segment's name now: the memory lives while the coordinator
+  // and its workers (forked from it, respawned ones too) map it, and goes
+  // with the last of them, whatever kills them (runs over MPI ranks, whose
+  // launcher SIGKILLs a whole job when one rank dies).
+  void UnlinkName() { segment_.Unlink(); }
   std::uint32_t workers() const { return plan_.workers; }
   CoordinatorShared& shared() const { return *shared_; }
   ipc::ControlBlock& control(std::uint32_t w) const { return control_[w]; }
