@@ -20,7 +20,7 @@ new_segments() { comm -13 <(echo "$before") <(segments) | grep . || true; }
 
 before=$(segments)
 "$mpiexec" -np 2 --oversubscribe "$train" "${common[@]}" --num-workers 1 --logdir "$tmp/two" \
-  --set distributed.sync_interval=2000 > "$tmp/two.out" 2>&1 || fail "2 ranks failed: $(tail -20 "$tmp/two.out")"
+  > "$tmp/two.out" 2>&1 || fail "2 ranks failed: $(tail -20 "$tmp/two.out")"
 "$train" "${common[@]}" --num-workers 2 --logdir "$tmp/one" > "$tmp/one.out" 2>&1 ||
   fail "1 rank failed: $(tail -20 "$tmp/one.out")"
 

@@ -240,11 +240,17 @@ const YamlSchema<Config>& Schema() {
                  [](const Config& c) { return std::string(c.checkpoint.curve ? "true" : "false"); }});
     f.push_back({"distributed.sync_interval",
                  [](const std::string& s, Config& c) {
+                   if (s == "auto") {
+                     c.distributed.sync_interval.reset();
+                     return;
+                   }
                    const Interval i = ParseInterval(s);
-                   if (i.off() || i.value <= 0) throw Expected{"a duration such as 200ms or an iteration count"};
+                   if (i.off() || i.value <= 0) throw Expected{"auto, a duration such as 50ms or an iteration count"};
                    c.distributed.sync_interval = i;
                  },
-                 [](const Config& c) { return c.distributed.sync_interval.ToString(); }});
+                 [](const Config& c) {
+                   return c.distributed.sync_interval ? c.distributed.sync_interval->ToString() : std::string("auto");
+                 }});
     f.push_back({"logging.logdir",
                  [](const std::string& s, Config& c) {
                    if (s.empty()) throw Expected{"a directory path"};

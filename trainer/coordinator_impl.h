@@ -90,9 +90,10 @@ template <solver::Game G>
 void Coordinator<G>::Distribute() {
   if (rank_sync_->root()) {
     if (stop_sent_) return;
-    const Interval& every = config_.distributed.sync_interval;
-    const double since = Elapsed() - last_sync_;
     const std::uint64_t ranks = static_cast<std::uint64_t>(rank_sync_->context().size);
+    const Interval every = config_.distributed.sync_interval.value_or(
+        Interval{Interval::Unit::kIterations, static_cast<double>(2 * config_.run.batch_size * ranks)});
+    const double since = Elapsed() - last_sync_;
     const bool due = every.unit == Interval::Unit::kSeconds
                          ? since >= every.value
                          : static_cast<double>((ledger_->iterations() - iterations_at_sync_) * ranks) >= every.value;
@@ -204,7 +205,10 @@ void Coordinator<G>::Start() {
     rank_sync_.emplace(*d, tables_);
     segment_->UnlinkName();  // nothing is left in /dev/shm if mpirun kills the job
     log_.Info("rank {} of {}: the tables are summed across ranks every {} (distributed.sync_interval){}", d->rank,
-              d->size, config_.distributed.sync_interval.ToString(),
+              d->size,
+              config_.distributed.sync_interval
+                  ? config_.distributed.sync_interval->ToString()
+                  : fmt::format("{} iterations (auto: two batches of every rank)", 2 * config_.run.batch_size * d->size),
               d->rank == 0 ? "; this rank writes the run's checkpoints" : "");
   }
   // The checkpoint memory: populated now, not during the first checkpoint,
