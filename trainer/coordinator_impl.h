@@ -187,7 +187,22 @@ void Coordinator<G>::Start() {
                          sizeof(Regret)};
   segment_.emplace(RunSegment::Create(PlanSegment(config_, workers_, largest_batch, needs, log_), follow_, log_));
   tables_ = segment_->Tables<Regret>();
-  if (resume_) {
+  const DistributedContext* dist = CurrentDistributed();
+  const bool other_rank = dist != nullptr && dist->size > 1 && dist->rank > 0;
+  if (resume_ && other_rank) {
+    // Rank 0 continues the checkpoint's ledger (its pending batches, its
+    // ids); this rank starts one of its own, seeded by its rank and the
+    // checkpoint's iterations, so that no batch of an earlier session or of
+    // another rank is computed again.
+    tables_.LoadFrom(*resume_);
+    ledger_.emplace(workers_, config_.run.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(dist->rank)) ^
+                                  (0xd1b54a32d192ed03ULL * (resume_->iterations + 1)));
+    discounts_applied_ = resume_->discounts_applied;
+    elapsed_before_ = resume_->elapsed_s;
+    log_.Info("resumed at iteration {} (rank {}: the tables; rank 0 continues the ledger)", resume_->iterations,
+              dist->rank);
+    resume_.reset();
+  } else if (resume_) {
     tables_.LoadFrom(*resume_);
     ledger_.emplace(workers_, *resume_);
     discounts_applied_ = resume_->discounts_applied;
@@ -195,9 +210,9 @@ void Coordinator<G>::Start() {
     log_.Info("resumed at iteration {} ({} batches applied, {} to issue again)", resume_->iterations,
               resume_->batches_applied, resume_->pending.size());
     resume_.reset();
-  } else if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->rank > 0) {
+  } else if (other_rank) {
     // Every rank its own batches: seeds of its own (rank 0 keeps the run's).
-    ledger_.emplace(workers_, config_.run.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(d->rank)));
+    ledger_.emplace(workers_, config_.run.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(dist->rank)));
   } else {
     ledger_.emplace(workers_, config_.run.seed);
   }

@@ -126,16 +126,10 @@ int Train(const TrainOptions& options) {
       std::filesystem::absolute(config.abstraction.preflop_equity).lexically_normal().string();
   // Over several MPI ranks: rank 0 keeps the run directory; each other rank
   // logs into LOGDIR/rank-N (its train.log and metrics.jsonl) and writes no
-  // checkpoint. A resume is for one machine (for now).
-  if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->size > 1) {
-    if (resume) {
-      throw ConfigError(fmt::format("--resume-from under mpirun with {} ranks: a distributed run starts fresh (its "
-                                    "final checkpoint resumes on one machine without mpirun)",
-                                    d->size));
-    }
-    if (d->rank > 0) {
-      config.logging.logdir = (std::filesystem::path(config.logging.logdir) / fmt::format("rank-{}", d->rank)).string();
-    }
+  // checkpoint. Every rank resumes from the same checkpoint (the run
+  // directory is on this host or on a shared file system).
+  if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->size > 1 && d->rank > 0) {
+    config.logging.logdir = (std::filesystem::path(config.logging.logdir) / fmt::format("rank-{}", d->rank)).string();
   }
   // Input files are checked before anything is created.
   std::optional<abstraction::BucketFile> buckets;
@@ -163,6 +157,7 @@ int Train(const TrainOptions& options) {
   } else if (!RunDir(config.logging.logdir).ListCheckpoints().empty() ||
              (CurrentDistributed() != nullptr && CurrentDistributed()->rank > 0 &&
               std::filesystem::exists(RunDir(config.logging.logdir).Metrics()))) {
+    // (rank N's folder of a run that is not resumed: that run's)
     throw ConfigError(fmt::format("{} already holds a run with checkpoints; resume it with --resume-from {} or "
                                   "choose another --logdir",
                                   config.logging.logdir, config.logging.logdir));
