@@ -46,6 +46,14 @@ r1=$(grep -o '^.*batches: [0-9]* issued' "$tmp/two/rank-1/train.log" | grep -o '
 [ -z "$(new_segments)" ] || fail "shared segments left behind: $(new_segments)"
 pgrep -f "$tmp/two" > /dev/null && fail "processes of the run are still alive"
 
+# Rank 0's metrics carry every rank and the syncs; inspect summarises them.
+grep -q '"distributed":{[^}]*"rank_stats":\[{[^]]*},{' "$tmp/two/metrics.jsonl" || fail "no per-rank metrics in rank 0's metrics.jsonl"
+grep -q '"sync_s":' "$tmp/two/metrics.jsonl" || fail "no sync time in the metrics"
+"$train" inspect "$tmp/two" --plot "$tmp/two.svg" > "$tmp/inspect.out" || fail "inspect failed"
+grep -q '^ranks (MPI)' "$tmp/inspect.out" && grep -qE '^ +1 +[0-9]+ ' "$tmp/inspect.out" ||
+  fail "inspect has no per-rank summary: $(cat "$tmp/inspect.out")"
+grep -q 'sync exchange across MPI ranks' "$tmp/two.svg" || fail "the plot has no sync panel"
+
 # Convergence: within 1.5x of one machine with as many workers.
 e2=$(final_exploitability "$tmp/two") e1=$(final_exploitability "$tmp/one")
 awk -v a="$e2" -v b="$e1" 'BEGIN { exit !(a > 0 && b > 0 && a <= 1.5 * b) }' ||

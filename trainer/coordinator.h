@@ -145,6 +145,8 @@ class Coordinator {
   double last_sync_ = 0;                  // training seconds of the last sync
   bool stop_sent_ = false;                // rank 0 told every rank to stop
   bool replicas_same_ = true;
+  std::vector<std::uint64_t> last_rank_iterations_;  // rank 0's metrics: per-rank rates
+  double last_distributed_t_ = 0;
 
   // Shared with the writer thread, as BackgroundWriter says.
   BackgroundWriter writer_;

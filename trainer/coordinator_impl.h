@@ -125,7 +125,7 @@ template <solver::Game G>
 void Coordinator<G>::RunSync(const SyncCommand& command) {
   const BatchLedger::Totals& t = ledger_->totals();
   discounts_applied_ += rank_sync_->Sync(command.discounts_due, discounts_applied_, ledger_->iterations(), t.issued,
-                                         t.applied, config_.solver.regret_floor);
+                                         t.applied, config_.solver.regret_floor, metrics_->mean_worker_cpu());
   iterations_at_sync_ = ledger_->iterations();
   last_sync_ = Elapsed();
   if (rank_sync_->root() && !stopping_ && !writer_.busy() && checkpoint_due_.Due(Elapsed(), GlobalIterations())) {

@@ -176,6 +176,28 @@ template <solver::Game G>
 void Coordinator<G>::WriteMetrics(bool final) {
   RunStatus status = Status();
   status.exploitability = final ? exploitability_ : new_exploitability_;
+  if (rank_sync_ && rank_sync_->root()) {
+    const SyncTotals& g = rank_sync_->totals();
+    nlohmann::json ranks = nlohmann::json::array();
+    const double dt = std::max(1e-9, Elapsed() - last_distributed_t_);
+    for (std::size_t r = 0; r < g.rank_iterations.size(); ++r) {
+      const std::uint64_t before = r < last_rank_iterations_.size() ? last_rank_iterations_[r] : g.rank_iterations[r];
+      ranks.push_back({{"rank", r},
+                       {"iterations", g.rank_iterations[r]},
+                       {"worker_cpu_pct", g.rank_worker_cpu[r]},
+                       {"iterations_per_s", static_cast<double>(g.rank_iterations[r] - before) / dt}});
+    }
+    last_rank_iterations_ = g.rank_iterations;
+    last_distributed_t_ = Elapsed();
+    status.distributed = nlohmann::json{{"ranks", rank_sync_->context().size},
+                                        {"syncs", g.syncs},
+                                        {"sync_s", g.last_seconds},
+                                        {"sync_s_total", g.seconds},
+                                        {"sync_bytes", g.last_bytes_sent},
+                                        {"sync_age_s", Elapsed() - last_sync_},
+                                        {"rank_stats", ranks}};
+    status.iterations = GlobalIterations();
+  }
   if (final) status.stop_reason = stop_reason_;
   std::vector<WorkerStatus> workers;
   for (std::uint32_t w = 0; w < workers_; ++w) {

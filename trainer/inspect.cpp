@@ -96,7 +96,7 @@ std::vector<CurveRow> MainCurve(const std::vector<CurveRow>& curve) {
 
 void WritePlot(const std::vector<MetricsRow>& rows, const std::vector<CurveRow>& curve, const fs::path& out) {
   CheckPictureName(out, "--plot");
-  Series rate, expl;
+  Series rate, expl, sync;
   std::vector<Series> cpu;
   for (const MetricsRow& r : rows) {
     if (r.final) continue;
@@ -106,8 +106,11 @@ void WritePlot(const std::vector<MetricsRow>& rows, const std::vector<CurveRow>&
       cpu[w].emplace_back(r.t, r.workers[w].cpu_pct);
     }
     if (r.exploitability) expl.emplace_back(r.t, *r.exploitability);
+    if (r.sync_s) sync.emplace_back(r.t, 1000 * *r.sync_s);
   }
-  std::string svg = R"(<svg xmlns="http://www.w3.org/2000/svg" width="720" height="640" font-family="sans-serif">)";
+  const int height = sync.empty() ? 640 : 845;
+  std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{}" font-family="sans-serif">)",
+                                height);
   svg += R"(<rect width="100%" height="100%" fill="white"/>)";
   svg += Panel({rate}, 30, "iterations per second", false);
   svg += Panel(cpu, 235, "CPU % of each worker (one line per worker; 100 = one core)", false);
@@ -126,6 +129,7 @@ void WritePlot(const std::vector<MetricsRow>& rows, const std::vector<CurveRow>&
   } else {
     svg += Panel({expl}, 440, "exploitability (log scale)", true);
   }
+  if (!sync.empty()) svg += Panel({sync}, 645, "sync exchange across MPI ranks (ms, the last before each row)", false);
   svg += "</svg>\n";
   WritePicture(svg, out, "--plot");
 }
@@ -167,6 +171,27 @@ int InspectRun(const fs::path& dir, const InspectOptions& options) {
     fmt::print("{:>7} {:>7.1f}% {:>7.1f}% {:>10} {:>13}\n", w, Median(cpu),
                cpu.empty() ? 0.0 : *std::min_element(cpu.begin(), cpu.end()), last.workers[w].put_waits,
                last.workers[w].put_timeouts);
+  }
+
+  if (!last.ranks.empty()) {
+    fmt::print("\nranks (MPI), after the first 3 s: {} syncs; the last exchange {:.2f} ms and {} bytes from rank 0\n",
+               last.syncs, 1000 * last.sync_s.value_or(0), last.sync_bytes);
+    fmt::print("{:>5} {:>14} {:>14} {:>12}\n", "rank", "iterations", "median it/s", "worker cpu");
+    std::vector<double> sync_ms;
+    for (const MetricsRow& r : rows) {
+      if (r.sync_s && !r.final && r.t > 3) sync_ms.push_back(1000 * *r.sync_s);
+    }
+    for (std::size_t k = 0; k < last.ranks.size(); ++k) {
+      std::vector<double> rate, cpu;
+      for (const MetricsRow& r : rows) {
+        if (r.t > 3 && !r.final && k < r.ranks.size()) {
+          rate.push_back(r.ranks[k].iterations_per_s);
+          cpu.push_back(r.ranks[k].worker_cpu_pct);
+        }
+      }
+      fmt::print("{:>5} {:>14} {:>14.0f} {:>11.0f}%\n", k, last.ranks[k].iterations, Median(rate), Median(cpu));
+    }
+    fmt::print("median sync exchange {:.2f} ms over {} rows\n", Median(sync_ms), sync_ms.size());
   }
 
   fmt::print("\ncheckpoints:\n");

@@ -77,6 +77,7 @@ void MetricsWriter::Write(const RunStatus& run, std::span<const WorkerStatus> wo
                          {k::kWorkerDeaths, run.worker_deaths},
                          {k::kCoordinatorBinds, run.coordinator_binds}};
   if (run.exploitability) line[k::kExploitability] = *run.exploitability;
+  if (run.distributed) line[k::kDistributed] = *run.distributed;
   if (run.stop_reason) {
     line[k::kFinal] = true;
     line[k::kBatchesDuplicate] = run.batches.duplicates;
@@ -153,6 +154,21 @@ std::vector<MetricsRow> ReadMetricsFile(const std::filesystem::path& path, std::
         if (!w.is_object()) continue;
         r.workers.push_back({JsonField<double>(w, k::kCpuPct).value_or(0), JsonField<std::uint64_t>(w, k::kPutWaits).value_or(0),
                              JsonField<std::uint64_t>(w, k::kPutTimeouts).value_or(0)});
+      }
+    }
+    const auto distributed = row.find(k::kDistributed);
+    if (distributed != row.end() && distributed->is_object()) {
+      r.sync_s = JsonField<double>(*distributed, "sync_s");
+      r.syncs = JsonField<std::uint64_t>(*distributed, "syncs").value_or(0);
+      r.sync_bytes = JsonField<std::uint64_t>(*distributed, "sync_bytes").value_or(0);
+      const auto ranks = distributed->find("rank_stats");
+      if (ranks != distributed->end() && ranks->is_array()) {
+        for (const auto& x : *ranks) {
+          if (!x.is_object()) continue;
+          r.ranks.push_back({JsonField<std::uint64_t>(x, "iterations").value_or(0),
+                             JsonField<double>(x, "iterations_per_s").value_or(0),
+                             JsonField<double>(x, "worker_cpu_pct").value_or(0)});
+        }
       }
     }
     rows.push_back(std::move(r));

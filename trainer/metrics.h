@@ -15,6 +15,13 @@
 //   spent applying, in total), rss_bytes (the coordinator's), worker_deaths,
 //   coordinator_binds (run.coordinator_cpu: follow)
 //   exploitability     when an exact evaluation finished in the interval
+//   distributed        over MPI ranks, on rank 0: ranks, syncs, sync_s (the
+//                      last exchange), sync_s_total, sync_bytes (the last
+//                      one's, sent by rank 0), sync_age_s (training seconds
+//                      since the last sync: how much older than now the
+//                      newest delta every replica has), and per rank
+//                      (rank_stats): rank, iterations, worker_cpu_pct (its
+//                      workers' mean), iterations_per_s (over the interval)
 //   final, batches_duplicate, stop_reason   on the last line only
 // The coordinator thread owns the writer; every line is flushed.
 #pragma once
@@ -28,6 +35,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "base/file_system.h"
 #include "ipc/control_block.h"
@@ -55,6 +64,7 @@ inline constexpr const char* kExploitability = "exploitability";
 inline constexpr const char* kFinal = "final";
 inline constexpr const char* kBatchesDuplicate = "batches_duplicate";
 inline constexpr const char* kStopReason = "stop_reason";
+inline constexpr const char* kDistributed = "distributed";
 // Per worker.
 inline constexpr const char* kIndex = "index";
 inline constexpr const char* kPid = "pid";
@@ -83,6 +93,7 @@ struct RunStatus {
   std::uint64_t coordinator_binds = 0;
   std::optional<double> exploitability;
   std::optional<std::string> stop_reason;  // the final row
+  std::optional<nlohmann::json> distributed;  // runs over MPI ranks, rank 0: metrics::kDistributed
 };
 
 class MetricsWriter {
@@ -128,6 +139,14 @@ struct MetricsRow {
   std::optional<double> exploitability;
   bool final = false;
   std::string stop_reason;
+  // Over MPI ranks (rank 0's file): the last sync's exchange and per rank.
+  struct Rank {
+    std::uint64_t iterations = 0;
+    double iterations_per_s = 0, worker_cpu_pct = 0;
+  };
+  std::optional<double> sync_s;
+  std::uint64_t syncs = 0, sync_bytes = 0;
+  std::vector<Rank> ranks;
   double MeanWorkerCpu() const;
 };
 

@@ -61,6 +61,11 @@ struct SyncTotals {
   std::uint64_t syncs = 0;
   double last_seconds = 0;       // the last sync's exchange
   std::uint64_t last_bytes_sent = 0;
+  double seconds = 0;            // all exchanges
+  std::uint64_t bytes_sent = 0;  // all exchanges, this rank
+  // Rank 0 only: every rank's iterations and mean worker CPU (%) at the last sync.
+  std::vector<std::uint64_t> rank_iterations;
+  std::vector<double> rank_worker_cpu;
 };
 
 template <class R>
@@ -141,7 +146,7 @@ class RankSync {
   // local: this rank's iterations applied and batches issued and applied,
   // in all. `floor`: solver.regret_floor. Returns the discounts applied now.
   std::uint64_t Sync(std::uint64_t discounts_due, std::uint64_t discounts_applied, std::uint64_t local_iterations,
-                     std::uint64_t local_issued, std::uint64_t local_applied, double floor) {
+                     std::uint64_t local_issued, std::uint64_t local_applied, double floor, double worker_cpu = 0) {
     distributed::SyncStats regret_stats, strategy_stats;
     const auto regrets = distributed::SumTouched(context_.comm, regret_log_.Encode(), tables_.regrets.size(), &regret_stats);
     const auto strategy =
@@ -173,9 +178,22 @@ class RankSync {
     totals_.iterations = global[0];
     totals_.batches_issued = global[1];
     totals_.batches_applied = global[2];
+    double mine[2] = {static_cast<double>(local_iterations), worker_cpu};
+    std::vector<double> each(root() ? 2 * static_cast<std::size_t>(context_.size) : 0);
+    MPI_Gather(mine, 2, MPI_DOUBLE, each.data(), 2, MPI_DOUBLE, 0, context_.comm);
+    if (root()) {
+      totals_.rank_iterations.resize(static_cast<std::size_t>(context_.size));
+      totals_.rank_worker_cpu.resize(static_cast<std::size_t>(context_.size));
+      for (std::size_t r = 0; r < totals_.rank_iterations.size(); ++r) {
+        totals_.rank_iterations[r] = static_cast<std::uint64_t>(each[2 * r]);
+        totals_.rank_worker_cpu[r] = each[2 * r + 1];
+      }
+    }
     ++totals_.syncs;
     totals_.last_seconds = regret_stats.seconds + strategy_stats.seconds;
     totals_.last_bytes_sent = regret_stats.bytes_sent + strategy_stats.bytes_sent;
+    totals_.seconds += totals_.last_seconds;
+    totals_.bytes_sent += totals_.last_bytes_sent;
     // Every rank has called the same collectives in the same order: now the
     // others listen for rank 0's next command.
     if (context_.rank != 0 && listening_) PostCommand();
