@@ -70,12 +70,21 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 sleep 1
-victim=""
-for p in $(pgrep -f "logdir $tmp/killed"); do
-  if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then
-    [ -n "$(pgrep -P "$p")" ] && victim=$p   # rank 1's coordinator (its worker is its child)
-  fi
-done
+coordinator_of_rank() {  # the rank's coordinator: the process of that rank with a child (its worker)
+  for p in $(pgrep -f "logdir $tmp/killed"); do
+    if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$1"; then
+      [ -n "$(pgrep -P "$p")" ] && echo "$p"
+    fi
+  done | head -1
+}
+# First a worker of rank 0 dies: forked again while MPI is initialised, the run goes on.
+rank0=$(coordinator_of_rank 0)
+[ -n "$rank0" ] || fail "no rank 0 coordinator found"
+kill -9 "$(pgrep -P "$rank0" | head -1)"
+for _ in $(seq 50); do grep -q 'respawned as pid' "$tmp/killed/train.log" && break; sleep 0.1; done
+grep -q 'respawned as pid' "$tmp/killed/train.log" || fail "rank 0's worker was not respawned"
+sleep 1
+victim=$(coordinator_of_rank 1)
 [ -n "$victim" ] || fail "no rank 1 coordinator found"
 kill -9 "$victim"
 killed_at=$(date +%s)
