@@ -20,6 +20,7 @@
 #include "abstraction/hand_indexer.h"
 #include "abstraction/preflop_equity.h"
 #include "base/file_system.h"
+#include "solver/regret_matching.h"
 #include "solver/rng.h"
 #include "trainer/blueprint.h"
 #include "trainer/checkpoint.h"
@@ -117,10 +118,14 @@ int StreetOf(const py::object& street) {
 struct Cards {
   std::vector<Card> hole, board;
 };
+std::vector<Card> ParseBoard(const std::string& board_text) {
+  return board_text.empty() ? std::vector<Card>{} : trainer::ParseCardList(board_text, "--board", 3, 5);
+}
+
 Cards ParseCards(const std::string& hole_text, const std::string& board_text, int street) {
   Cards c;
   c.hole = trainer::ParseCardList(hole_text, "--hole", 2, 2);
-  if (!board_text.empty()) c.board = trainer::ParseCardList(board_text, "--board", 3, 5);
+  c.board = ParseBoard(board_text);
   trainer::CheckDisjoint(c.hole, c.board);
   if (street >= 0) {
     const int need = abstraction::kBoardCards[static_cast<std::size_t>(street)];
@@ -130,10 +135,6 @@ Cards ParseCards(const std::string& hole_text, const std::string& board_text, in
     }
   }
   return c;
-}
-
-std::vector<Card> ParseBoard(const std::string& board_text) {
-  return board_text.empty() ? std::vector<Card>{} : trainer::ParseCardList(board_text, "--board", 3, 5);
 }
 
 abstraction::IsomorphismMode ModeOf(const std::string& mode) {
@@ -173,25 +174,20 @@ class PyBlueprint {
   const std::string& path() const { return path_; }
 
   py::dict Strategy(int seat, const std::string& history, const std::string& hole, const std::string& board) const {
-    const Cards c = ParseCards(hole, board, -1);
-    const auto actions = blueprint_->Query(seat, trainer::ParseHistory(history), c.hole.data(), c.board);
     py::dict out;
-    for (const auto& a : actions) out[py::str(a.name)] = a.probability;
+    for (const auto& a : Query(seat, history, hole, board)) out[py::str(a.name)] = a.probability;
     return out;
   }
 
   std::string Sample(int seat, const std::string& history, const std::string& hole, const std::string& board,
                      std::uint64_t seed) const {
-    const Cards c = ParseCards(hole, board, -1);
-    const auto actions = blueprint_->Query(seat, trainer::ParseHistory(history), c.hole.data(), c.board);
+    const auto actions = Query(seat, history, hole, board);
+    double p[solver::kMaxActions];
+    for (std::size_t a = 0; a < actions.size(); ++a) p[a] = actions[a].probability;
     solver::Rng rng(seed);
-    const double u = rng.UniformDouble();
-    double sum = 0;
-    for (const auto& a : actions) {
-      sum += a.probability;
-      if (u < sum) return a.name;
-    }
-    return actions.back().name;
+    return actions[static_cast<std::size_t>(
+                       solver::SampleIndex(p, static_cast<int>(actions.size()), rng.UniformDouble()))]
+        .name;
   }
 
   py::tuple Chart(const std::string& position, const std::string& facing) const {
@@ -228,6 +224,13 @@ class PyBlueprint {
   }
 
  private:
+  // The query's texts parsed as the command line parses them, then asked.
+  std::vector<trainer::BlueprintAction> Query(int seat, const std::string& history, const std::string& hole,
+                                              const std::string& board) const {
+    const Cards c = ParseCards(hole, board, -1);
+    return blueprint_->Query(seat, trainer::ParseHistory(history), c.hole.data(), c.board);
+  }
+
   std::string path_;
   std::unique_ptr<trainer::Blueprint> blueprint_;
 };

@@ -144,7 +144,6 @@ class Coordinator {
   std::uint64_t iterations_at_sync_ = 0;  // this rank's, at the last sync
   double last_sync_ = 0;                  // training seconds of the last sync
   bool stop_sent_ = false;                // rank 0 told every rank to stop
-  bool replicas_same_ = true;
   std::vector<std::uint64_t> last_rank_iterations_;  // rank 0's metrics: per-rank rates
   double last_distributed_t_ = 0;
 

@@ -33,6 +33,13 @@ inline constexpr double kStartupGrace = 60;
 inline constexpr double kCheckpointRetry = 10;
 // Seconds a stop by signal waits for the batches in flight.
 inline constexpr double kSignalStopWait = 3;
+// The run seed of rank `rank` > 0 of a run over MPI ranks: its own batches,
+// and on a resume (at `resumed_at` iterations) none of an earlier session's.
+inline std::uint64_t RankSeed(std::uint64_t run_seed, int rank, std::optional<std::uint64_t> resumed_at) {
+  std::uint64_t seed = run_seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(rank));
+  if (resumed_at) seed ^= 0xd1b54a32d192ed03ULL * (*resumed_at + 1);
+  return seed;
+}
 }  // namespace coordinator_detail
 
 template <solver::Game G>
@@ -153,14 +160,15 @@ void Coordinator<G>::FinalSync() {
   SyncCommand last;
   last.discounts_due = discounts_applied_;
   RunSync(last);
-  const std::uint64_t checksum = rank_sync_->Checksum(&replicas_same_);
+  bool same = false;
+  const std::uint64_t checksum = rank_sync_->Checksum(&same);
   const SyncTotals& g = rank_sync_->totals();
   log_.Info("rank {} of {}: {} syncs; replica checksum {:016x}, {} on every rank; all ranks: {} iterations, {} batches "
             "issued, {} applied{}",
             rank_sync_->context().rank, rank_sync_->context().size, g.syncs, checksum,
-            replicas_same_ ? "the same" : "NOT the same", g.iterations, g.batches_issued, g.batches_applied,
+            same ? "the same" : "NOT the same", g.iterations, g.batches_issued, g.batches_applied,
             g.batches_issued == g.batches_applied ? "; every batch applied exactly once" : "");
-  if (!replicas_same_) failed_ = true;
+  if (!same) failed_ = true;
 }
 
 template <solver::Game G>
@@ -195,8 +203,7 @@ void Coordinator<G>::Start() {
     // checkpoint's iterations, so that no batch of an earlier session or of
     // another rank is computed again.
     tables_.LoadFrom(*resume_);
-    ledger_.emplace(workers_, config_.run.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(dist->rank)) ^
-                                  (0xd1b54a32d192ed03ULL * (resume_->iterations + 1)));
+    ledger_.emplace(workers_, coordinator_detail::RankSeed(config_.run.seed, dist->rank, resume_->iterations));
     discounts_applied_ = resume_->discounts_applied;
     elapsed_before_ = resume_->elapsed_s;
     log_.Info("resumed at iteration {} (rank {}: the tables; rank 0 continues the ledger)", resume_->iterations,
@@ -212,11 +219,11 @@ void Coordinator<G>::Start() {
     resume_.reset();
   } else if (other_rank) {
     // Every rank its own batches: seeds of its own (rank 0 keeps the run's).
-    ledger_.emplace(workers_, config_.run.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(dist->rank)));
+    ledger_.emplace(workers_, coordinator_detail::RankSeed(config_.run.seed, dist->rank, std::nullopt));
   } else {
     ledger_.emplace(workers_, config_.run.seed);
   }
-  if (const DistributedContext* d = CurrentDistributed(); d != nullptr && d->size > 1) {
+  if (const DistributedContext* d = dist; d != nullptr && d->size > 1) {
     rank_sync_.emplace(*d, tables_);
     segment_->UnlinkName();  // nothing is left in /dev/shm if mpirun kills the job
     log_.Info("rank {} of {}: the tables are summed across ranks every {} (distributed.sync_interval){}", d->rank,
@@ -258,7 +265,8 @@ void Coordinator<G>::Start() {
                             &segment_->shared(),
                             segment_->slab_region(),
                             strategy_entries_,
-                            config_.solver.SamplingOptionsFor(game_.NumStreets())};
+                            config_.solver.SamplingOptionsFor(game_.NumStreets()),
+                            CurrentDistributed() != nullptr};
     WorkerMain(game_, layout_, ctx, tables_.regrets.data());
   });
   for (std::uint32_t w = 0; w < workers_; ++w) ForkWorker(w);
@@ -445,12 +453,13 @@ int Coordinator<G>::Finish() {
   exploitability_ = evaluation_.Now(tables_.strategy_sum);
   if (writes) StartCheckpoint(true);
   Collect(writer_.Join());
-  if (!writes) {
-  } else if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
+  if constexpr (std::is_same_v<G, abstraction::NlheGame>) {
     try {
-      WriteNlheBlueprint({config_, layout_, tables_.regrets, tables_.strategy_sum, layout_fingerprint_,
-                          ledger_->iterations(), game_.buckets().fingerprint()},
-                         run_, log_);
+      if (writes) {
+        WriteNlheBlueprint({config_, layout_, tables_.regrets, tables_.strategy_sum, layout_fingerprint_,
+                            GlobalIterations(), game_.buckets().fingerprint()},
+                           run_, log_);
+      }
     } catch (const std::exception& e) {  // the metrics and the summary are still written
       log_.Warn("the blueprint was not written: {}", e.what());
       failed_ = true;

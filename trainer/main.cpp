@@ -6,9 +6,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <optional>
 #include <cstdio>
 #include <iostream>
@@ -24,6 +22,7 @@
 #include "trainer/query.h"
 #include "trainer/run_command.h"
 #include "trainer/train_main.h"
+#include "trainer/yaml_schema.h"
 
 using namespace bp::trainer;
 
@@ -42,18 +41,6 @@ int QueryBlueprint(const std::string& file, int seat, const std::string& history
              board_text.empty() ? "the preflop" : board_text, history_text, blueprint.iterations());
   for (const auto& a : actions) fmt::print("  {:>8} {:6.2f}%\n", a.name, 100 * a.probability);
   return 0;
-}
-
-
-std::optional<std::uint64_t> ParseSeed(const std::string& text) {
-  if (text.empty() || text.size() > 20 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (errno == ERANGE) return std::nullopt;
-  return static_cast<std::uint64_t>(v);
 }
 
 }  // namespace
@@ -171,9 +158,11 @@ int main(int argc, char** argv) {
     if (*inspect_cmd) return Inspect(inspect);
     if (*play_cmd) {
       if (!play_seed.empty()) {
-        const auto parsed = ParseSeed(play_seed);
-        if (!parsed) throw ConfigError(fmt::format("--seed: expected an integer from 0 to {}, found '{}'", UINT64_MAX, Printable(play_seed)));
-        play.seed = *parsed;
+        try {
+          play.seed = ParseUInt(play_seed, 0, UINT64_MAX);
+        } catch (const Expected& e) {
+          throw ConfigError(fmt::format("--seed: expected {}, found '{}'", e.what, Printable(play_seed)));
+        }
       }
       return Play(play, std::cin, stdout);
     }

@@ -15,6 +15,7 @@
 #include "abstraction/hand_evaluator.h"
 #include "abstraction/nlhe_state.h"
 #include "abstraction/reference_evaluator.h"
+#include "solver/regret_matching.h"
 #include "solver/rng.h"
 #include "trainer/blueprint.h"
 #include "trainer/query.h"
@@ -275,15 +276,10 @@ class Session {
       }
     }
     if (off_tree_) return state.CanCheck() ? "k" : "c";
-    double u = rng_.UniformDouble(), sum = 0;
-    std::size_t pick = actions.size() - 1;
-    for (std::size_t a = 0; a < actions.size(); ++a) {
-      sum += actions[a].probability;
-      if (u < sum) {
-        pick = a;
-        break;
-      }
-    }
+    double p[solver::kMaxActions];
+    for (std::size_t a = 0; a < actions.size(); ++a) p[a] = actions[a].probability;
+    const auto pick = static_cast<std::size_t>(
+        solver::SampleIndex(p, static_cast<int>(actions.size()), rng_.UniformDouble()));
     const std::string& name = actions[pick].name;
     std::string real;
     if (name == "f") {

@@ -33,6 +33,7 @@
 #include "distributed/replica_sync.h"
 #include "solver/table_access.h"
 #include "solver/tables.h"
+#include "trainer/run_schedule.h"
 #include "trainer/shared_tables.h"
 
 namespace bp::trainer {
@@ -165,7 +166,7 @@ class RankSync {
     strategy_log_.Clear();
     std::uint64_t applied = 0;
     for (std::uint64_t k = discounts_applied; k < discounts_due; ++k) {
-      const double factor = static_cast<double>(k + 1) / static_cast<double>(k + 2);
+      const double factor = RunSchedule::DiscountFactor(k + 1);  // the (k+1)-th discount
       for (std::size_t e = 0; e < base_regrets_.size(); ++e) {
         base_regrets_[e] = solver::RegretCodec<R>::Scale(base_regrets_[e], factor);
         std::atomic_ref<R>(tables_.regrets[e]).store(base_regrets_[e], std::memory_order_relaxed);

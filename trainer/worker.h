@@ -36,7 +36,6 @@
 #include "solver/table_access.h"
 #include "solver/table_layout.h"
 #include "trainer/config.h"
-#include "trainer/rank_sync.h"
 #include "trainer/shared_state.h"
 
 namespace bp::trainer {
@@ -54,6 +53,10 @@ struct WorkerContext {
   std::byte* slab_region;
   std::uint64_t strategy_entries;  // the strategy-sum prefix
   solver::SamplingOptions options;
+  // Under mpirun a stop reaches the whole job's process groups as SIGTERM:
+  // the worker ignores it, the coordinator decides (it dies,
+  // PR_SET_PDEATHSIG follows).
+  bool ignore_sigterm = false;
 };
 
 // Iterations between heartbeats within a batch.
@@ -91,9 +94,7 @@ void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerCo
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);  // it died before prctl
   ::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the coordinator decides
-  // Under mpirun a stop reaches the whole job's process groups as SIGTERM:
-  // the coordinator decides there too (it dies, PR_SET_PDEATHSIG follows).
-  ::signal(SIGTERM, CurrentDistributed() != nullptr ? SIG_IGN : SIG_DFL);
+  ::signal(SIGTERM, ctx.ignore_sigterm ? SIG_IGN : SIG_DFL);
   if (ctx.pin_cpu >= 0) {
     cpu_set_t set;
     CPU_ZERO(&set);
