@@ -7,20 +7,25 @@
 
 namespace bp::trainer {
 
-BatchLedger::BatchLedger(std::uint32_t workers, std::uint64_t run_seed) : run_seed_(run_seed), in_flight_(workers) {}
+BatchLedger::BatchLedger(std::uint32_t workers, std::uint64_t run_seed, BatchNumbering numbering)
+    : run_seed_(run_seed),
+      numbering_(numbering),
+      next_batch_id_(numbering.first_id),
+      next_iteration_(numbering.first_iteration),
+      in_flight_(workers) {
+  BP_CHECK_GE(numbering_.stride, 1u);
+  BP_CHECK_LT(numbering_.offset, numbering_.stride);
+}
 
-BatchLedger::BatchLedger(std::uint32_t workers, const CheckpointData& checkpoint)
-    : run_seed_(checkpoint.seed),
-      next_batch_id_(checkpoint.next_batch_id),
-      next_iteration_(checkpoint.next_iteration),
-      iterations_(checkpoint.iterations),
-      iterations_before_(checkpoint.iterations),
-      applied_before_(checkpoint.batches_applied),
-      in_flight_(workers),
-      applied_(checkpoint.next_batch_id, true) {
+BatchLedger::BatchLedger(std::uint32_t workers, const CheckpointData& checkpoint, std::uint32_t stride,
+                         std::uint32_t offset)
+    : BatchLedger(workers, checkpoint.seed, {checkpoint.next_batch_id, checkpoint.next_iteration, stride, offset}) {
+  iterations_ = checkpoint.iterations;
+  iterations_before_ = checkpoint.iterations;
+  applied_before_ = checkpoint.batches_applied;
   for (const PendingBatch& p : checkpoint.pending) {
     carried_.push_back({p.batch_id, p.first_iteration, p.count, p.seed});
-    if (p.batch_id < applied_.size()) applied_[p.batch_id] = false;
+    unapplied_.insert(p.batch_id);
   }
 }
 
@@ -35,14 +40,25 @@ std::optional<Batch> BatchLedger::Issue(std::uint32_t worker, std::uint64_t batc
     batch = reissue_.front();
     reissue_.pop_front();
     ++totals_.reissued;
-  } else {
+  } else if (numbering_.stride == 1) {
     if (iteration_limit > 0 && next_iteration_ >= iteration_limit) return std::nullopt;
     std::uint64_t count = batch_size;
     if (iteration_limit > 0) count = std::min(count, iteration_limit - next_iteration_);
     batch = {next_batch_id_, next_iteration_, count, BatchSeed(run_seed_, next_batch_id_)};
+    ++issued_new_;
     ++next_batch_id_;
     next_iteration_ += count;
-    applied_.push_back(false);
+    unapplied_.insert(batch.id);
+    ++totals_.issued;
+  } else {
+    BP_CHECK_EQ(iteration_limit, 0u);  // rank 0 decides when a run over ranks stops
+    const std::uint64_t k = numbering_.offset + numbering_.stride * issued_new_;
+    const std::uint64_t id = numbering_.first_id + k;
+    batch = {id, numbering_.first_iteration + k * batch_size, batch_size, BatchSeed(run_seed_, id)};
+    ++issued_new_;
+    next_batch_id_ = numbering_.first_id + numbering_.stride * issued_new_;
+    next_iteration_ = batch.first_iteration + (numbering_.stride - numbering_.offset) * batch_size;
+    unapplied_.insert(batch.id);
     ++totals_.issued;
   }
   in_flight_[worker].push_back(batch);
@@ -53,10 +69,9 @@ std::optional<Batch> BatchLedger::Complete(std::uint32_t worker, std::uint64_t i
   if (worker < in_flight_.size()) {
     auto& queue = in_flight_[worker];
     const auto it = std::find_if(queue.begin(), queue.end(), [&](const Batch& b) { return b.id == id; });
-    if (it != queue.end() && id < applied_.size() && !applied_[id]) {
+    if (it != queue.end() && unapplied_.erase(id) == 1) {
       const Batch batch = *it;
       queue.erase(it);
-      applied_[id] = true;
       ++totals_.applied;
       iterations_ += batch.count;
       return batch;
@@ -91,6 +106,12 @@ std::vector<PendingBatch> BatchLedger::Pending() const {
     for (const Batch& b : q) add(b);
   }
   return out;
+}
+
+std::uint64_t BatchLedger::unapplied_iterations() const {
+  std::uint64_t n = 0;
+  for (const PendingBatch& p : Pending()) n += p.count;
+  return n;
 }
 
 void BatchLedger::SaveTo(CheckpointData& checkpoint) const {

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <type_traits>
@@ -36,7 +37,8 @@ std::string EncodeHead(const CheckpointData& d) {
   }
   base::PutFixed(head, d.elapsed_s);
   base::PutFixed<std::uint8_t>(head, d.int_regrets() ? kInt32Regrets : kDoubleRegrets);
-  head.append(7, '\0');
+  head.append(3, '\0');
+  base::PutFixed<std::uint32_t>(head, d.ranks);
   for (std::uint64_t v : {d.num_regrets(), static_cast<std::uint64_t>(d.strategy_sum.size()),
                           static_cast<std::uint64_t>(d.pending.size()), static_cast<std::uint64_t>(d.identity.size())}) {
     base::PutFixed(head, v);
@@ -101,7 +103,8 @@ CheckpointData Decode(std::span<const char> body) {
   CheckpointData d;
   ReadCounters(in, d);
   const auto type = in.Read<std::uint8_t>("regret type");
-  in.ReadBytes(7, "padding");
+  in.ReadBytes(3, "padding");
+  d.ranks = std::max<std::uint32_t>(1, in.Read<std::uint32_t>("rank count"));
   if (type != kDoubleRegrets && type != kInt32Regrets) {
     throw base::CodingError(fmt::format("regret type {} (expected 1 for double or 2 for int32)", type));
   }

@@ -12,7 +12,9 @@
 //    40   8  run seed (batch seeds derive from it and the batch id)
 //    48   8  f64 training seconds before this checkpoint
 //    56   1  regret type: 1 f64 (utility units), 2 i32 (solver::RegretCodec)
-//    57   7  zero
+//    57   3  zero
+//    60   4  u32 MPI ranks of the run that wrote it (1: one machine; 0 in
+//            the files of earlier builds, read as 1)
 //    64   8  R
 //    72   8  S (at most R: a prefix of the table when solver.average is preflop)
 //    80   8  P
@@ -77,6 +79,7 @@ struct CheckpointData {
   std::uint64_t discounts_applied = 0;
   std::uint64_t seed = 0;                        // batch seeds derive from (seed, batch id)
   double elapsed_s = 0;                          // training time before this checkpoint
+  std::uint32_t ranks = 1;                       // MPI ranks of the run that wrote it
   std::vector<PendingBatch> pending;
   RegretTable regrets;
   std::vector<double> strategy_sum;

@@ -167,9 +167,9 @@ struct Config {
   struct Distributed {
     // Under mpirun: how often the ranks sum their deltas into every replica
     // (trainer/rank_sync.h): a duration on rank 0's clock, or iterations of
-    // all ranks together; none (auto): two batches of every rank, the
-    // staleness of a worker's queue (Leduc converges 1.2x slower at that
-    // than on one machine, and far slower at 20 ms).
+    // all ranks together; none (auto): a batch of every rank, no more
+    // staleness than a worker's queue has (Leduc converges 1.1-1.2x slower
+    // at that than on one machine, 1.4x at two batches, far slower at 20 ms).
     std::optional<Interval> sync_interval;
   } distributed;
   struct Logging {

@@ -82,6 +82,8 @@ class Coordinator {
   void ForkWorker(std::uint32_t w);
   // Runs over several MPI ranks (rank_sync.h): a sync when rank 0 says so,
   // the stop rank 0 decides, and the last sync once every rank has drained.
+  // Rank 0: seconds until the next sync is due (0: now).
+  double SecondsToSync() const;
   void Distribute();
   void RunSync(const SyncCommand& command);
   void FinalSync();
@@ -143,7 +145,11 @@ class Coordinator {
   std::optional<RankSync<Regret>> rank_sync_;
   std::uint64_t iterations_at_sync_ = 0;  // this rank's, at the last sync
   double last_sync_ = 0;                  // training seconds of the last sync
+  std::uint64_t global_at_sync_ = 0;      // iterations of all ranks at the last sync
+  double global_rate_ = 0;                // iterations/s of all ranks between the last two syncs
+  double sync_gap_ = 0;                   // seconds between syncs, a moving average
   bool stop_sent_ = false;                // rank 0 told every rank to stop
+  std::optional<GatheredLedgers> gathered_;  // rank 0: every rank's ledger at the sync a checkpoint follows
   std::vector<std::uint64_t> last_rank_iterations_;  // rank 0's metrics: per-rank rates
   double last_distributed_t_ = 0;
 

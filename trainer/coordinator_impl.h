@@ -33,13 +33,6 @@ inline constexpr double kStartupGrace = 60;
 inline constexpr double kCheckpointRetry = 10;
 // Seconds a stop by signal waits for the batches in flight.
 inline constexpr double kSignalStopWait = 3;
-// The run seed of rank `rank` > 0 of a run over MPI ranks: its own batches,
-// and on a resume (at `resumed_at` iterations) none of an earlier session's.
-inline std::uint64_t RankSeed(std::uint64_t run_seed, int rank, std::optional<std::uint64_t> resumed_at) {
-  std::uint64_t seed = run_seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(rank));
-  if (resumed_at) seed ^= 0xd1b54a32d192ed03ULL * (*resumed_at + 1);
-  return seed;
-}
 }  // namespace coordinator_detail
 
 template <solver::Game G>
@@ -94,21 +87,38 @@ std::uint64_t Coordinator<G>::GlobalIterations() const {
 }
 
 template <solver::Game G>
+double Coordinator<G>::SecondsToSync() const {
+  const std::uint64_t ranks = static_cast<std::uint64_t>(rank_sync_->context().size);
+  const Interval every = config_.distributed.sync_interval.value_or(
+      Interval{Interval::Unit::kIterations, static_cast<double>(config_.run.batch_size * ranks)});
+  const double since = Elapsed() - last_sync_;
+  if (every.unit == Interval::Unit::kSeconds) return every.value - since;
+  // Iterations of all ranks since the last sync: rank 0's times the ranks,
+  // or what the rate of all ranks between the last two syncs says, if more
+  // (rank 0 may be the slowest: it also evaluates and writes).
+  const double estimate =
+      std::max(static_cast<double>((ledger_->iterations() - iterations_at_sync_) * ranks), since * global_rate_);
+  if (estimate >= every.value) return 0;
+  return global_rate_ > 0 ? (every.value - estimate) / global_rate_ : 1.0;
+}
+
+template <solver::Game G>
 void Coordinator<G>::Distribute() {
   if (rank_sync_->root()) {
     if (stop_sent_) return;
     const std::uint64_t ranks = static_cast<std::uint64_t>(rank_sync_->context().size);
     const Interval every = config_.distributed.sync_interval.value_or(
-        Interval{Interval::Unit::kIterations, static_cast<double>(2 * config_.run.batch_size * ranks)});
-    const double since = Elapsed() - last_sync_;
-    const bool due = every.unit == Interval::Unit::kSeconds
-                         ? since >= every.value
-                         : static_cast<double>((ledger_->iterations() - iterations_at_sync_) * ranks) >= every.value;
-    if (!due) return;
+        Interval{Interval::Unit::kIterations, static_cast<double>(config_.run.batch_size * ranks)});
+    if (SecondsToSync() > 0) return;
     SyncCommand command;
     command.discounts_due = config_.solver.discount_interval->off()
                                 ? 0
                                 : schedule_.DiscountsDue(discounts_applied_, Elapsed(), GlobalIterations());
+    // A checkpoint follows a sync: every rank's ledger is gathered at it.
+    const bool retry = checkpoint_retry_at_ > 0 && Elapsed() >= checkpoint_retry_at_;  // the last one failed
+    command.checkpoint =
+        !stopping_ && !writer_.busy() && (retry || checkpoint_due_.Due(Elapsed(), GlobalIterations())) ? 1 : 0;
+    if (command.checkpoint) checkpoint_retry_at_ = 0;
     rank_sync_->Send(command);
     RunSync(command);
   } else if (!stop_sent_) {
@@ -134,9 +144,24 @@ void Coordinator<G>::RunSync(const SyncCommand& command) {
   discounts_applied_ += rank_sync_->Sync(command.discounts_due, discounts_applied_, ledger_->iterations(), t.issued,
                                          t.applied, config_.solver.regret_floor, metrics_->mean_worker_cpu());
   iterations_at_sync_ = ledger_->iterations();
-  last_sync_ = Elapsed();
-  if (rank_sync_->root() && !stopping_ && !writer_.busy() && checkpoint_due_.Due(Elapsed(), GlobalIterations())) {
-    StartCheckpoint(false);
+  const double now = Elapsed();
+  const std::uint64_t global = rank_sync_->totals().iterations;
+  if (now > last_sync_ && global >= global_at_sync_) {
+    global_rate_ = static_cast<double>(global - global_at_sync_) / (now - last_sync_);
+  }
+  global_at_sync_ = global;
+  if (rank_sync_->totals().syncs > 1) sync_gap_ = 0.9 * sync_gap_ + 0.1 * (now - last_sync_);
+  last_sync_ = now;
+  if (command.checkpoint) {
+    // The batches each rank has not applied are not in the replicas: the
+    // checkpoint keeps them all as pending, whichever rank resumes them.
+    auto gathered = rank_sync_->GatherLedgers(ledger_->Pending(), ledger_->next_batch_id(), ledger_->next_iteration());
+    if (rank_sync_->root()) gathered_ = std::move(gathered);
+    if (rank_sync_->root() && !command.stop) StartCheckpoint(false);
+  } else if (rank_sync_->root() && !stopping_ && !writer_.busy() && strategy_entries_ < layout_.num_entries() &&
+             snapshot_due_.Due(Elapsed(), GlobalIterations()) &&
+             RunSchedule::Reached(config_.checkpoint.snapshot_start, Elapsed(), GlobalIterations())) {
+    StartSnapshot();  // of the replica as every rank has it
   }
 }
 
@@ -157,8 +182,10 @@ void Coordinator<G>::FinalSync() {
     rank_sync_->StopListening();
     stop_sent_ = true;
   }
-  SyncCommand last;
+  SyncCommand last;  // the same on every rank: no broadcast
   last.discounts_due = discounts_applied_;
+  last.checkpoint = 1;  // the final checkpoint (Finish)
+  last.stop = 1;
   RunSync(last);
   bool same = false;
   const std::uint64_t checksum = rank_sync_->Checksum(&same);
@@ -196,32 +223,37 @@ void Coordinator<G>::Start() {
   segment_.emplace(RunSegment::Create(PlanSegment(config_, workers_, largest_batch, needs, log_), follow_, log_));
   tables_ = segment_->Tables<Regret>();
   const DistributedContext* dist = CurrentDistributed();
-  const bool other_rank = dist != nullptr && dist->size > 1 && dist->rank > 0;
-  if (resume_ && other_rank) {
-    // Rank 0 continues the checkpoint's ledger (its pending batches, its
-    // ids); this rank starts one of its own, seeded by its rank and the
-    // checkpoint's iterations, so that no batch of an earlier session or of
-    // another rank is computed again.
+  const bool over_ranks = dist != nullptr && dist->size > 1;
+  // Over K ranks rank r issues every K-th id from the run's next one on
+  // (BatchNumbering): ids and iteration numbers unique across ranks, every
+  // batch seeded by the run seed and its id.
+  const std::uint32_t stride = over_ranks ? static_cast<std::uint32_t>(dist->size) : 1;
+  const std::uint32_t offset = over_ranks ? static_cast<std::uint32_t>(dist->rank) : 0;
+  if (resume_) {
     tables_.LoadFrom(*resume_);
-    ledger_.emplace(workers_, coordinator_detail::RankSeed(config_.run.seed, dist->rank, resume_->iterations));
+    if (offset == 0) {
+      // Rank 0 (or one machine) continues the checkpoint's ledger: its
+      // pending batches, of every rank that wrote it, are issued here first.
+      ledger_.emplace(workers_, *resume_, stride, offset);
+    } else {
+      ledger_.emplace(workers_, resume_->seed,
+                      BatchNumbering{resume_->next_batch_id, resume_->next_iteration, stride, offset});
+    }
     discounts_applied_ = resume_->discounts_applied;
     elapsed_before_ = resume_->elapsed_s;
-    log_.Info("resumed at iteration {} (rank {}: the tables; rank 0 continues the ledger)", resume_->iterations,
-              dist->rank);
+    const std::string written_by =
+        resume_->ranks > 1 || over_ranks ? fmt::format("; written by {} rank(s), now {}", resume_->ranks, stride) : "";
+    if (offset == 0) {
+      log_.Info("resumed at iteration {} ({} batches applied, {} to issue again{})", resume_->iterations,
+                resume_->batches_applied, resume_->pending.size(), written_by);
+    } else {
+      log_.Info("resumed at iteration {} (rank {}: the tables and new batch ids; rank 0 issues the {} pending "
+                "batch(es){})",
+                resume_->iterations, dist->rank, resume_->pending.size(), written_by);
+    }
     resume_.reset();
-  } else if (resume_) {
-    tables_.LoadFrom(*resume_);
-    ledger_.emplace(workers_, *resume_);
-    discounts_applied_ = resume_->discounts_applied;
-    elapsed_before_ = resume_->elapsed_s;
-    log_.Info("resumed at iteration {} ({} batches applied, {} to issue again)", resume_->iterations,
-              resume_->batches_applied, resume_->pending.size());
-    resume_.reset();
-  } else if (other_rank) {
-    // Every rank its own batches: seeds of its own (rank 0 keeps the run's).
-    ledger_.emplace(workers_, coordinator_detail::RankSeed(config_.run.seed, dist->rank, std::nullopt));
   } else {
-    ledger_.emplace(workers_, config_.run.seed);
+    ledger_.emplace(workers_, config_.run.seed, BatchNumbering{0, 0, stride, offset});
   }
   if (const DistributedContext* d = dist; d != nullptr && d->size > 1) {
     rank_sync_.emplace(*d, tables_);
@@ -230,8 +262,11 @@ void Coordinator<G>::Start() {
               d->size,
               config_.distributed.sync_interval
                   ? config_.distributed.sync_interval->ToString()
-                  : fmt::format("{} iterations (auto: two batches of every rank)", 2 * config_.run.batch_size * d->size),
+                  : fmt::format("{} iterations (auto: a batch of every rank)", config_.run.batch_size * d->size),
               d->rank == 0 ? "; this rank writes the run's checkpoints" : "");
+    const BatchNumbering& n = ledger_->numbering();
+    log_.Info("rank {} of {}: new batch ids {}, {}, ... (every {}th from {}), iterations numbered on the run's clock",
+              d->rank, d->size, n.first_id + n.offset, n.first_id + n.offset + n.stride, n.stride, n.first_id);
   }
   // The checkpoint memory: populated now, not during the first checkpoint,
   // and kept from the workers, or every page would be copy-on-write after
@@ -378,8 +413,8 @@ template <solver::Game G>
 void Coordinator<G>::CheckStop() {
   if (stopping_) return;
   if (rank_sync_ && !rank_sync_->root()) return;  // rank 0 decides
-  const std::uint64_t next = rank_sync_ ? GlobalIterations() + ledger_->next_iteration() - ledger_->iterations()
-                                        : ledger_->next_iteration();
+  const std::uint64_t next =
+      rank_sync_ ? GlobalIterations() + ledger_->unapplied_iterations() : ledger_->next_iteration();
   const auto reason = schedule_.StopReason(stop_.stop_requested(), Session(), next, ledger_->HasReissues());
   if (!reason) return;
   stopping_ = true;
@@ -418,7 +453,15 @@ void Coordinator<G>::IssueBatches() {
 
 template <solver::Game G>
 void Coordinator<G>::Sleep() {
-  const double wait = std::clamp(config_.logging.metrics_interval_s - (Elapsed() - metrics_->last_t()), 0.0, 0.02);
+  double wait = std::clamp(config_.logging.metrics_interval_s - (Elapsed() - metrics_->last_t()), 0.0, 0.02);
+  if (rank_sync_ && !stop_sent_) {
+    // Rank 0 wakes when a sync is due; the others when one is expected (the
+    // mean gap between syncs), then every 0.2 ms until it comes, so that
+    // rank 0 does not wait long in the exchange for a rank that sleeps.
+    const double to_sync =
+        rank_sync_->root() ? SecondsToSync() : sync_gap_ - (Elapsed() - last_sync_);
+    wait = std::min(wait, std::max(rank_sync_->root() ? 0.0 : 0.0002, to_sync));
+  }
   segment_->shared().results.Wait(
       [&] {
         for (std::uint32_t w = 0; w < workers_; ++w) {

@@ -79,19 +79,24 @@ void Coordinator<G>::StartCheckpoint(bool final) {
   data.identity = IdentityKeys(config_, buckets);
   data.abstraction_fingerprint = fingerprint_;
   ledger_->SaveTo(data);
-  if (rank_sync_) {  // right after a sync: the replica of every rank, and the totals of all
+  if (rank_sync_) {  // right after a sync: the replica of every rank, and the ledgers of all
+    BP_CHECK(gathered_.has_value());
     const SyncTotals& g = rank_sync_->totals();
     data.iterations = g.iterations;
-    data.batches_applied = g.batches_applied;
-    data.next_batch_id = g.batches_issued;
-    data.next_iteration = g.iterations;
-    data.pending.clear();  // batches in flight on some rank: their work is left out, not counted
+    data.batches_applied = g.batches_applied + (ledger_->batches_applied() - ledger_->totals().applied);
+    data.next_batch_id = gathered_->next_batch_id;
+    data.next_iteration = gathered_->next_iteration;
+    data.pending = std::move(gathered_->pending);
+    data.ranks = static_cast<std::uint32_t>(rank_sync_->context().size);
+    gathered_.reset();
+  } else {
+    data.ranks = 1;
   }
   data.discounts_applied = discounts_applied_;
   data.elapsed_s = Elapsed();
   tables_.CopyTo(data);
   const double copy_ms = (coordinator_detail::SteadySeconds() - start) * 1000;
-  checkpoint_due_.Mark(Elapsed(), ledger_->iterations());
+  checkpoint_due_.Mark(Elapsed(), GlobalIterations());
   const std::filesystem::path path = run_.Checkpoint(data.iterations);
   writer_.Start("checkpoint", [this, data = std::move(data), path, copy_ms, final]() mutable {
     const double begin = coordinator_detail::SteadySeconds();
@@ -130,7 +135,7 @@ void Coordinator<G>::StartCheckpoint(bool final) {
 
 template <solver::Game G>
 void Coordinator<G>::StartSnapshot() {
-  const std::uint64_t iterations = ledger_->iterations();
+  const std::uint64_t iterations = GlobalIterations();  // of every rank over MPI
   snapshot_due_.Mark(Elapsed(), iterations);
   const SnapshotHeader header{iterations, layout_fingerprint_, strategy_entries_,
                               layout_.num_entries() - strategy_entries_};

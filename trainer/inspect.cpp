@@ -261,10 +261,11 @@ int InspectCheckpoint(const fs::path& path, const InspectOptions& options) {
   const Config config = ParseConfig(ckpt.config_yaml, path.string() + " (its config)", {}, Inapplicable::kIgnoreInText);
   if (options.preflop_chart) return PrintPreflopChart(ckpt, config, options);
   if (options.infoset.empty()) {
-    fmt::print("checkpoint {}\n  game {}  iterations {}  batches applied {}  pending {}\n  abstraction {}\n"
-               "  training time {:.1f} s  table entries {}\n",
+    fmt::print("checkpoint {}\n  game {}  iterations {}  batches applied {}  pending {}  next batch id {}\n"
+               "  abstraction {}\n  training time {:.1f} s  table entries {}  written by {}\n",
                path.string(), NameOf(config.game.name), ckpt.iterations, ckpt.batches_applied, ckpt.pending.size(),
-               ckpt.abstraction_fingerprint, ckpt.elapsed_s, ckpt.num_regrets());
+               ckpt.next_batch_id, ckpt.abstraction_fingerprint, ckpt.elapsed_s, ckpt.num_regrets(),
+               ckpt.ranks > 1 ? fmt::format("{} MPI ranks", ckpt.ranks) : std::string("one machine"));
     return 0;
   }
   return WithGame(config, {}, [&](const auto& game) { return PrintInfoset(game, ckpt, options.infoset); });

@@ -33,6 +33,7 @@
 #include "distributed/replica_sync.h"
 #include "solver/table_access.h"
 #include "solver/tables.h"
+#include "trainer/checkpoint.h"
 #include "trainer/run_schedule.h"
 #include "trainer/shared_tables.h"
 
@@ -51,8 +52,15 @@ void SetCurrentDistributed(const DistributedContext* context);
 // What rank 0 tells every rank at a sync point.
 struct SyncCommand {
   std::uint32_t stop = 0;           // 1: the run stops; this is the last command
-  std::uint32_t reserved = 0;
+  std::uint32_t checkpoint = 0;     // 1: rank 0 writes a checkpoint after this sync (GatherLedgers)
   std::uint64_t discounts_due = 0;  // discounts applied in all, after this sync
+};
+
+// Every rank's ledger at a sync, gathered on rank 0 for its checkpoint.
+struct GatheredLedgers {
+  std::vector<PendingBatch> pending;  // every rank's, in rank order
+  std::uint64_t next_batch_id = 0;    // past every id any rank issued
+  std::uint64_t next_iteration = 0;   // past every iteration any rank issued
 };
 
 // What a sync leaves every rank knowing.
@@ -199,6 +207,39 @@ class RankSync {
     // others listen for rank 0's next command.
     if (context_.rank != 0 && listening_) PostCommand();
     return applied;
+  }
+
+  // Collective, right after a sync whose command said checkpoint: every
+  // rank's batches not in the tables (`pending`: issued and not applied)
+  // and where its numbering has got to, on rank 0 (others: empty).
+  GatheredLedgers GatherLedgers(const std::vector<PendingBatch>& pending, std::uint64_t next_batch_id,
+                                std::uint64_t next_iteration) const {
+    constexpr int kWords = 4;
+    std::vector<std::uint64_t> mine;
+    mine.reserve(pending.size() * kWords);
+    for (const PendingBatch& p : pending) mine.insert(mine.end(), {p.batch_id, p.first_iteration, p.count, p.seed});
+    const int count = static_cast<int>(mine.size());
+    std::vector<int> counts(root() ? static_cast<std::size_t>(context_.size) : 0);
+    MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, context_.comm);
+    std::vector<int> displs(counts.size());
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      displs[r] = static_cast<int>(total);
+      total += static_cast<std::size_t>(counts[r]);
+    }
+    std::vector<std::uint64_t> all(total);
+    MPI_Gatherv(mine.data(), count, MPI_UINT64_T, all.data(), counts.data(), displs.data(), MPI_UINT64_T, 0,
+                context_.comm);
+    std::uint64_t next[2] = {next_batch_id, next_iteration}, most[2] = {};
+    MPI_Reduce(next, most, 2, MPI_UINT64_T, MPI_MAX, 0, context_.comm);
+    GatheredLedgers out;
+    if (!root()) return out;
+    for (std::size_t i = 0; i + kWords <= all.size(); i += kWords) {
+      out.pending.push_back({all[i], all[i + 1], all[i + 2], all[i + 3]});
+    }
+    out.next_batch_id = most[0];
+    out.next_iteration = most[1];
+    return out;
   }
 
   // Whether every rank's tables are the same bytes (collective): compares

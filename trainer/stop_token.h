@@ -1,6 +1,6 @@
 // StopToken: how the coordinator and its worker pool learn of the signals
 // that concern them, without reading globals: a stop request (SIGINT,
-// SIGTERM) and a child that changed state (SIGCHLD, so waitpid has news).
+// SIGTERM, SIGUSR1) and a child that changed state (SIGCHLD, so waitpid has news).
 // The flags are the async-signal-safe sig_atomic_t a handler may write;
 // InstallSignalHandlers (trainer/train.cpp) points a token at the ones its
 // handlers set, a test at its own. Copyable; reads and clears are plain
@@ -29,7 +29,7 @@ class StopToken {
   volatile std::sig_atomic_t* child_;
 };
 
-// Sets SIGINT and SIGTERM to request a stop (no SA_RESTART: a sleeping
+// Sets SIGINT, SIGTERM and SIGUSR1 to request a stop (no SA_RESTART: a sleeping
 // coordinator wakes up) and SIGCHLD to note a child's change, once per
 // process; returns the token that sees them.
 StopToken InstallSignalHandlers();

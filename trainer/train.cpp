@@ -72,6 +72,9 @@ StopToken InstallSignalHandlers() {
   sa.sa_flags = 0;  // no SA_RESTART: a sleeping coordinator wakes up
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+  // mpirun forwards SIGUSR1 to every rank and, unlike after SIGINT, exits
+  // with the ranks' status: the way to stop a job over MPI with exit 0.
+  ::sigaction(SIGUSR1, &sa, nullptr);
   struct sigaction child{};
   child.sa_handler = OnChildSignal;
   sigemptyset(&child.sa_mask);

@@ -94,6 +94,7 @@ void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerCo
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);  // it died before prctl
   ::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the coordinator decides
+  ::signal(SIGUSR1, SIG_IGN);  // a stop (mpirun forwards it), the coordinator's to decide
   ::signal(SIGTERM, ctx.ignore_sigterm ? SIG_IGN : SIG_DFL);
   if (ctx.pin_cpu >= 0) {
     cpu_set_t set;

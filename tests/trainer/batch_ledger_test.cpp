@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -197,4 +198,81 @@ TEST_CASE("random issue, apply, death and duplicate sequences keep exactly-once"
     CHECK(covered == 5000);  // every iteration applied, once
     CHECK(ledger.iterations() == 5000);
   }
+}
+
+TEST_CASE("ranks' ledgers share one numbering: ids and iterations unique across ranks, seeds from the id") {
+  constexpr std::uint32_t kRanks = 3;
+  constexpr std::uint64_t kBatch = 50;
+  std::vector<BatchLedger> ranks;
+  for (std::uint32_t r = 0; r < kRanks; ++r) ranks.emplace_back(2, 11, BatchNumbering{0, 0, kRanks, r});
+  std::set<std::uint64_t> ids, firsts;
+  std::vector<std::uint64_t> issued(kRanks);
+  for (int round = 0; round < 7; ++round) {
+    for (std::uint32_t r = 0; r < kRanks; ++r) {
+      const int n = 1 + (round + static_cast<int>(r)) % 3;  // ranks run at different speeds
+      for (int i = 0; i < n; ++i) {
+        const Batch b = *ranks[r].Issue(static_cast<std::uint32_t>(i % 2), kBatch, 0);
+        CHECK(b.id % kRanks == r);
+        CHECK(b.first_iteration == b.id * kBatch);
+        CHECK(b.count == kBatch);
+        CHECK(b.seed == BatchSeed(11, b.id));
+        CHECK(ids.insert(b.id).second);
+        CHECK(firsts.insert(b.first_iteration).second);
+        CHECK(b.id < ranks[r].next_batch_id());
+        CHECK(b.first_iteration + b.count <= ranks[r].next_iteration());
+        ++issued[r];
+      }
+    }
+  }
+  // A checkpoint at this point: every rank's pending batches, the highest
+  // next id; resumed on 2 ranks, nothing issued before is issued new again.
+  CheckpointData saved;
+  ranks[0].SaveTo(saved);
+  saved.pending.clear();
+  std::uint64_t next_id = 0, next_iteration = 0;
+  for (const BatchLedger& l : ranks) {
+    for (const PendingBatch& p : l.Pending()) saved.pending.push_back(p);
+    next_id = std::max(next_id, l.next_batch_id());
+    next_iteration = std::max(next_iteration, l.next_iteration());
+  }
+  saved.next_batch_id = next_id;
+  saved.next_iteration = next_iteration;
+  CHECK(saved.pending.size() == ids.size());  // nothing applied: all of them
+  BatchLedger zero(1, saved, 2, 0);
+  BatchLedger one(1, saved.seed, BatchNumbering{saved.next_batch_id, saved.next_iteration, 2, 1});
+  std::set<std::uint64_t> again;
+  for (std::size_t i = 0; i < saved.pending.size(); ++i) {
+    const Batch b = *zero.Issue(0, kBatch, 0);
+    CHECK(ids.count(b.id) == 1);  // the carried ones, each once, with their seeds
+    CHECK(b.seed == BatchSeed(11, b.id));
+    CHECK(again.insert(b.id).second);
+    CHECK(zero.Complete(0, b.id));
+  }
+  for (int i = 0; i < 20; ++i) {
+    for (BatchLedger* l : {&zero, &one}) {
+      const Batch b = *l->Issue(0, kBatch, 0);
+      CHECK(b.id >= next_id);
+      CHECK(b.first_iteration >= next_iteration);
+      CHECK(ids.insert(b.id).second);
+      CHECK(firsts.insert(b.first_iteration).second);
+      CHECK(l->Complete(0, b.id));
+    }
+  }
+  CHECK(zero.ExactlyOnce());
+  CHECK(one.ExactlyOnce());
+  CHECK(zero.unapplied_iterations() == 0);
+}
+
+TEST_CASE("a stride of one numbers exactly as a single ledger always has") {
+  BatchLedger plain(1, 5), strided(1, 5, BatchNumbering{0, 0, 1, 0});
+  for (int i = 0; i < 4; ++i) {  // 30, 30, 30, 10
+    const Batch a = *plain.Issue(0, 30, 100), b = *strided.Issue(0, 30, 100);
+    CHECK(a.id == b.id);
+    CHECK(a.first_iteration == b.first_iteration);
+    CHECK(a.count == b.count);
+    CHECK(a.seed == b.seed);
+  }
+  CHECK_FALSE(plain.Issue(0, 30, 100));
+  CHECK_FALSE(strided.Issue(0, 30, 100));
+  CHECK(plain.unapplied_iterations() == 100);
 }

@@ -34,6 +34,7 @@ CheckpointData Sample() {
   d.next_iteration = 140000;
   d.seed = 7;
   d.elapsed_s = 3.5;
+  d.ranks = 3;
   d.pending = {{12, 120000, 10000, 99}, {13, 130000, 10000, 100}};
   auto& regrets = d.Regrets<double>();
   for (int i = 0; i < 5000; ++i) {
@@ -89,6 +90,7 @@ void CheckEqual(const CheckpointData& r, const CheckpointData& d) {
   CHECK(r.discounts_applied == d.discounts_applied);
   CHECK(r.seed == d.seed);
   CHECK(r.elapsed_s == d.elapsed_s);
+  CHECK(r.ranks == d.ranks);
   REQUIRE(r.pending.size() == d.pending.size());
   for (std::size_t i = 0; i < r.pending.size(); ++i) {
     CHECK(r.pending[i].batch_id == d.pending[i].batch_id);
@@ -115,6 +117,18 @@ TEST_CASE("a checkpoint round-trips every field and table exactly") {
   CHECK(r.Regrets<double>() == d.Regrets<double>());
   CHECK(r.strategy_sum == d.strategy_sum);
   CHECK(ReadBytes(path).substr(0, 8) == "BPCKPT02");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the rank count: earlier builds of version 4 wrote zeros there, read as one machine") {
+  const fs::path dir = TempDir();
+  CheckpointData d = Sample();
+  d.ranks = 0;  // the bytes an earlier build left zero
+  WriteCheckpoint(dir / "ckpt-1.bin", d);
+  CHECK(ReadCheckpoint(dir / "ckpt-1.bin").ranks == 1);
+  d.ranks = 64;
+  WriteCheckpoint(dir / "ckpt-1.bin", d);
+  CHECK(ReadCheckpoint(dir / "ckpt-1.bin").ranks == 64);
   fs::remove_all(dir);
 }
 
@@ -279,7 +293,9 @@ TEST_CASE("checkpoints of version 3 are still read: the files that build wrote, 
   CHECK(ErrorOf(old) == old.string() + ": checksum mismatch: the content is corrupt");
   // With the FNV-1a checksum the old frame had: read as before.
   WriteBytes(old, bp::legacy::EncodeCheckpointV3(SampleV3(), /*fnv=*/true));
-  CheckEqual(ReadCheckpoint(old), Sample());
+  CheckpointData one_machine = Sample();
+  one_machine.ranks = 1;  // version 3 has no rank count: one machine
+  CheckEqual(ReadCheckpoint(old), one_machine);
   bytes = ReadBytes(old);
   bytes[100] ^= 4;
   WriteBytes(old, bytes);
