@@ -234,8 +234,8 @@ TEST_CASE("workers SIGKILLed mid-run are respawned; batches are re-issued and ap
   CHECK(log.find("every batch applied exactly once") != std::string::npos);
 }
 
-TEST_CASE("SIGINT and SIGTERM: the run applies what arrived, checkpoints, and exits 0 within 5 s") {
- for (int sig : {SIGINT, SIGTERM}) {
+TEST_CASE("SIGINT, SIGTERM and SIGUSR1: the run applies what arrived, checkpoints, and exits 0 within 5 s") {
+ for (int sig : {SIGINT, SIGTERM, SIGUSR1}) {
   CAPTURE(sig);
   const fs::path dir = Scratch("signal-" + std::to_string(sig));
   const pid_t coordinator = Spawn(Leduc(dir, {"--num-workers", "2", "--time-budget", "10m"}), dir.string() + ".out");
