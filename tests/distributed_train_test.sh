@@ -5,7 +5,9 @@
 # total iterations (20M): exploitability within 1.5x, every replica the same
 # bytes, the ledger exact on every rank and in sum, rank 0 alone writing
 # checkpoints, no worker or segment left behind; its final checkpoint
-# resumes on one machine, and with more ranks; a 1-rank run resumes with 2.
+# resumes on one machine, and with more ranks; a 1-rank run resumes with 2,
+# a 2-rank run with 2; batch ids are numbered across ranks; a rank killed,
+# SIGUSR1 and SIGINT.
 set -euo pipefail
 train=$1 configs=$2 mpiexec=$3
 tmp=$(mktemp -d)
@@ -145,6 +147,14 @@ for sig in USR1 INT; do
   done
   pgrep -f "logdir $tmp/stop-$sig" > /dev/null && fail "processes are left after SIG$sig"
 done
+# The same rank count resumes too: the SIGUSR1 run with 2 ranks again.
+at=$(grep -o 'all ranks: [0-9]* iterations' "$tmp/stop-USR1/train.log" | awk '{print $3}')
+"$mpiexec" -np 2 --oversubscribe "$train" --resume-from "$tmp/stop-USR1" --iters $((at + 2000000)) --num-workers 1 \
+  --set logging.progress=lines > "$tmp/two-two.out" 2>&1 || fail "resuming a 2-rank run with 2 ranks failed"
+grep -q "resumed at iteration $at (.*written by 2 rank(s), now 2)" "$tmp/stop-USR1/train.log" ||
+  fail "2 -> 2 ranks: no resume at $at: $(grep resumed "$tmp/stop-USR1/train.log")"
+grep 'all ranks:' "$tmp/stop-USR1/train.log" | tail -1 | grep -q 'the same on every rank; .*exactly once$' ||
+  fail "2 -> 2 ranks: replicas or ledger: $(grep 'all ranks:' "$tmp/stop-USR1/train.log" | tail -1)"
 
 # The distributed run's final checkpoint resumes on one machine.
 "$train" --resume-from "$tmp/two" --iters $((global + 1000000)) --num-workers 1 --set logging.progress=lines \
