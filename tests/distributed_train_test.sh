@@ -133,7 +133,7 @@ for sig in USR1 INT; do
     --logdir "$tmp/stop-$sig" --set logging.progress=lines > "$tmp/stop-$sig.out" 2>&1 &
   launcher=$!
   for _ in $(seq 100); do grep -q 'started 1 worker' "$tmp/stop-$sig/rank-1/train.log" 2>/dev/null && break; sleep 0.1; done
-  sleep 2
+  sleep 1
   kill -$sig $launcher
   set +e
   wait $launcher
