@@ -110,7 +110,12 @@ std::vector<PendingBatch> BatchLedger::Pending() const {
 
 std::uint64_t BatchLedger::unapplied_iterations() const {
   std::uint64_t n = 0;
-  for (const PendingBatch& p : Pending()) n += p.count;
+  auto add = [&](const std::deque<Batch>& batches) {
+    for (const Batch& b : batches) n += b.count;
+  };
+  add(carried_);
+  add(reissue_);
+  for (const auto& q : in_flight_) add(q);
   return n;
 }
 

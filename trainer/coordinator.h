@@ -82,6 +82,8 @@ class Coordinator {
   void ForkWorker(std::uint32_t w);
   // Runs over several MPI ranks (rank_sync.h): a sync when rank 0 says so,
   // the stop rank 0 decides, and the last sync once every rank has drained.
+  // Whether a snapshot of the current strategy after the averaged streets is due.
+  bool SnapshotDue(double now, std::uint64_t iterations) const;
   // Rank 0: seconds until the next sync is due (0: now).
   double SecondsToSync() const;
   void Distribute();

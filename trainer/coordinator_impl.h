@@ -105,11 +105,7 @@ double Coordinator<G>::SecondsToSync() const {
 template <solver::Game G>
 void Coordinator<G>::Distribute() {
   if (rank_sync_->root()) {
-    if (stop_sent_) return;
-    const std::uint64_t ranks = static_cast<std::uint64_t>(rank_sync_->context().size);
-    const Interval every = config_.distributed.sync_interval.value_or(
-        Interval{Interval::Unit::kIterations, static_cast<double>(config_.run.batch_size * ranks)});
-    if (SecondsToSync() > 0) return;
+    if (stop_sent_ || SecondsToSync() > 0) return;
     SyncCommand command;
     command.discounts_due = config_.solver.discount_interval->off()
                                 ? 0
@@ -158,9 +154,7 @@ void Coordinator<G>::RunSync(const SyncCommand& command) {
     auto gathered = rank_sync_->GatherLedgers(ledger_->Pending(), ledger_->next_batch_id(), ledger_->next_iteration());
     if (rank_sync_->root()) gathered_ = std::move(gathered);
     if (rank_sync_->root() && !command.stop) StartCheckpoint(false);
-  } else if (rank_sync_->root() && !stopping_ && !writer_.busy() && strategy_entries_ < layout_.num_entries() &&
-             snapshot_due_.Due(Elapsed(), GlobalIterations()) &&
-             RunSchedule::Reached(config_.checkpoint.snapshot_start, Elapsed(), GlobalIterations())) {
+  } else if (rank_sync_->root() && !stopping_ && !writer_.busy() && SnapshotDue(now, GlobalIterations())) {
     StartSnapshot();  // of the replica as every rank has it
   }
 }

@@ -62,10 +62,15 @@ void Coordinator<G>::StartDueWrites() {
   if (retry || checkpoint_due_.Due(now, iterations)) {
     checkpoint_retry_at_ = 0;
     StartCheckpoint(false);
-  } else if (strategy_entries_ < layout_.num_entries() && snapshot_due_.Due(now, iterations) &&
-             RunSchedule::Reached(config_.checkpoint.snapshot_start, now, iterations)) {
+  } else if (SnapshotDue(now, iterations)) {
     StartSnapshot();
   }
+}
+
+template <solver::Game G>
+bool Coordinator<G>::SnapshotDue(double now, std::uint64_t iterations) const {
+  return strategy_entries_ < layout_.num_entries() && snapshot_due_.Due(now, iterations) &&
+         RunSchedule::Reached(config_.checkpoint.snapshot_start, now, iterations);
 }
 
 template <solver::Game G>
