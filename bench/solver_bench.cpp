@@ -8,6 +8,10 @@
 // threshold as in SamplingOptions, or --prune-threshold); --compare-prune
 // alternates plain and pruning runs, --reps each, and prints the median
 // iterations/s of both and their ratio.
+//
+// --full-width runs full-width CFR instead (solver/full_width.h: every deal
+// and every action), with --regret-floor 0 --average-weight 1 CFR+; its
+// lines start at 10 iterations.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +26,7 @@
 #include "bench/machine.h"
 #include "solver/exact_evaluator.h"
 #include "solver/external_sampling.h"
+#include "solver/full_width.h"
 #include "solver/policy.h"
 #include "solver/table_layout.h"
 #include "solver/tables.h"
@@ -29,9 +34,9 @@
 
 namespace {
 
-std::vector<std::uint64_t> Checkpoints(std::uint64_t total) {
+std::vector<std::uint64_t> Checkpoints(std::uint64_t total, std::uint64_t first) {
   std::vector<std::uint64_t> points;
-  for (std::uint64_t p = 1000; p < total; p *= 10) points.push_back(p);
+  for (std::uint64_t p = first; p < total; p *= 10) points.push_back(p);
   points.push_back(total);
   return points;
 }
@@ -39,12 +44,33 @@ std::vector<std::uint64_t> Checkpoints(std::uint64_t total) {
 struct Variant {
   bool prune = false;
   double prune_threshold = bp::solver::SamplingOptions{}.prune_threshold;
+  bool full_width = false;
+  double regret_floor = bp::solver::kNoRegretFloor;
+  int regret_weight = 0;
+  int average_weight = 0;
 };
 
 bp::solver::SamplingOptions OptionsOf(const Variant& variant) {
   bp::solver::SamplingOptions options;
   options.prune_threshold = variant.prune_threshold;
+  options.regret_weight_power = variant.regret_weight;
+  options.average_weight_power = variant.average_weight;
   return options;
+}
+
+// Calls f(solver) with the variant's solver on `tables`.
+template <class G, class F>
+void WithSolver(const G& game, const bp::solver::TableLayout& layout, bp::solver::Tables& tables, std::uint64_t seed,
+                const Variant& variant, F&& f) {
+  if (variant.full_width) {
+    bp::solver::FullWidthCfr solver(game, layout, tables.View(), seed, OptionsOf(variant), variant.regret_floor);
+    f(solver);
+  } else {
+    bp::solver::ExternalSampling solver(
+        game, layout, bp::solver::DirectAccess(tables.View(), variant.regret_floor), seed, OptionsOf(variant));
+    solver.SetPhase(variant.prune, /*average=*/true);
+    f(solver);
+  }
 }
 
 // Iterations per second of one run of `iterations`, without evaluations.
@@ -53,11 +79,13 @@ double Rate(std::uint64_t iterations, std::uint64_t seed, const Variant& variant
   G game;
   bp::solver::TableLayout layout(game);
   bp::solver::Tables tables(layout.num_entries());
-  bp::solver::ExternalSampling solver(game, layout, tables.View(), seed, OptionsOf(variant));
-  solver.SetPhase(variant.prune, /*average=*/true);
-  const auto start = std::chrono::steady_clock::now();
-  solver.Iterate(iterations);
-  return static_cast<double>(iterations) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = 0.0;
+  WithSolver(game, layout, tables, seed, variant, [&](auto& solver) {
+    const auto start = std::chrono::steady_clock::now();
+    solver.Iterate(iterations);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  });
+  return static_cast<double>(iterations) / seconds;
 }
 
 template <class G>
@@ -65,18 +93,22 @@ void Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed, 
   G game;
   bp::solver::TableLayout layout(game);
   bp::solver::Tables tables(layout.num_entries());
-  bp::solver::ExternalSampling solver(game, layout, tables.View(), seed, OptionsOf(variant));
-  solver.SetPhase(variant.prune, /*average=*/true);
   bp::solver::ExactEvaluator eval(game, layout);
   if (!json) {
-    fmt::print("solver_bench: {} ({} infosets), external-sampling MCCFR, 1 thread, seed {}{}\n", name,
-               layout.num_infosets(), seed,
-               variant.prune ? fmt::format(", pruning on (threshold {:g})", variant.prune_threshold) : "");
+    const auto weight = [](int power) { return power == 0 ? "uniform" : power == 1 ? "linear" : "quadratic"; };
+    fmt::print("solver_bench: {} ({} infosets), {}, 1 thread, seed {}{}{}\n", name, layout.num_infosets(),
+               variant.full_width ? "full-width CFR" : "external-sampling MCCFR", seed,
+               variant.prune ? fmt::format(", pruning on (threshold {:g})", variant.prune_threshold) : "",
+               variant.full_width ? fmt::format(", regret floor {:g}, regret weight {}, average weight {}",
+                                                variant.regret_floor, weight(variant.regret_weight),
+                                                weight(variant.average_weight))
+                                  : "");
     fmt::print("machine: {}\n", bp::bench::MachineDescription());
     fmt::print("{:>12} {:>10} {:>14} {:>15}\n", "iterations", "seconds", "iterations/s", "exploitability");
   }
+  WithSolver(game, layout, tables, seed, variant, [&](auto& solver) {
   double seconds = 0.0;
-  for (std::uint64_t point : Checkpoints(iterations)) {
+  for (std::uint64_t point : Checkpoints(iterations, variant.full_width ? 10 : 1000)) {
     const auto start = std::chrono::steady_clock::now();
     solver.Iterate(point - solver.iterations());
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -95,6 +127,7 @@ void Run(const std::string& name, std::uint64_t iterations, std::uint64_t seed, 
     }
     std::fflush(stdout);
   }
+  });
 }
 
 // Plain and pruning runs alternately, `reps` each: medians and their ratio.
@@ -145,7 +178,24 @@ int main(int argc, char** argv) {
   app.add_option("--reps", reps, "Runs of each variant for --compare-prune")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  app.add_flag("--full-width", variant.full_width, "Full-width CFR (every deal, every action) instead of sampling");
+  app.add_option("--regret-floor", variant.regret_floor, "Regrets below this are raised to it (0: CFR+; default none)");
+  app.add_option("--regret-weight", variant.regret_weight, "Full width: iteration t's regrets weigh t^k (0 or 1)")
+      ->check(CLI::Range(0, 1))
+      ->capture_default_str();
+  app.add_option("--average-weight", variant.average_weight,
+                 "Full width: iteration t's strategy sums weigh t^k (0, 1 or 2)")
+      ->check(CLI::Range(0, 2))
+      ->capture_default_str();
   BP_BENCH_PARSE(app, argc, argv);
+  if (variant.full_width && (variant.prune || compare_prune)) {
+    fmt::print(stderr, "solver_bench: --prune and --compare-prune are for external sampling, not --full-width\n");
+    return 2;
+  }
+  if (!variant.full_width && (variant.regret_weight != 0 || variant.average_weight != 0)) {
+    fmt::print(stderr, "solver_bench: --regret-weight and --average-weight need --full-width\n");
+    return 2;
+  }
 
   if (compare_prune) {
     if (game == "kuhn") {

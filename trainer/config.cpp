@@ -130,8 +130,15 @@ const YamlSchema<Config>& Schema() {
       AddStreetFields(f, street, abstraction::StreetName(street));
     }
     f.push_back({"solver.sampling",
-                 [](const std::string& s, Config& c) { c.solver.sampling = ParseEnum(s, {"external"}); },
+                 [](const std::string& s, Config& c) { c.solver.sampling = ParseEnum(s, {"external", "full"}); },
                  [](const Config& c) { return c.solver.sampling; }, true});
+    for (const auto& item : {std::pair{"solver.regret_weight", &Config::Solver::regret_weight},
+                             std::pair{"solver.average_weight", &Config::Solver::average_weight}}) {
+      const auto member = item.second;
+      f.push_back({item.first,
+                   [member](const std::string& s, Config& c) { c.solver.*member = *ParseEnumOf<IterationWeighting>(s); },
+                   [member](const Config& c) { return std::string(NameOf(c.solver.*member)); }, true});
+    }
     const auto optional_interval = [&f](const char* key, std::optional<Interval> Config::Solver::*member,
                                         bool identity) {
       f.push_back({key,
@@ -326,6 +333,9 @@ solver::SamplingOptions Config::Solver::SamplingOptionsFor(int streets) const {
   o.prune_threshold = prune_threshold;
   o.prune_probability = prune_probability;
   o.sampled_average_interval = average_update == AverageUpdate::kSampled ? average_interval : 0;
+  o.regret_weight_power = static_cast<int>(regret_weight);
+  o.average_weight_power = static_cast<int>(average_weight);
+  o.full_width = FullWidth();
   return o;
 }
 

@@ -36,6 +36,9 @@ enum class AverageStreets { kAll, kPreflop };
 // solver.average_update: how strategy sums grow (solver/external_sampling.h).
 // kExpected is unbiased only for two players, and refused for more.
 enum class AverageUpdate { kExpected, kSampled };
+// solver.regret_weight, solver.average_weight: iteration t's updates weigh
+// 1, t or t^2 (full-width CFR, solver/full_width.h).
+enum class IterationWeighting { kUniform, kLinear, kQuadratic };
 // run.coordinator_cpu: where the coordinator's wake-ups land
 // (ipc/wake_affinity.h): kFollow binds it to the waking worker's CPU, kFree
 // leaves it to the kernel, kAuto follows when the workers fill every
@@ -60,6 +63,12 @@ template <>
 struct EnumNames<AverageUpdate> {
   static constexpr std::array<std::pair<AverageUpdate, std::string_view>, 2> kValues = {
       {{AverageUpdate::kExpected, "expected"}, {AverageUpdate::kSampled, "sampled"}}};
+};
+template <>
+struct EnumNames<IterationWeighting> {
+  static constexpr std::array<std::pair<IterationWeighting, std::string_view>, 3> kValues = {
+      {{IterationWeighting::kUniform, "uniform"}, {IterationWeighting::kLinear, "linear"},
+       {IterationWeighting::kQuadratic, "quadratic"}}};
 };
 template <>
 struct EnumNames<CoordinatorCpu> {
@@ -105,7 +114,14 @@ struct Config {
   // optional here holds its resolved value. Regret values are in the game's
   // utility units: big blinds for nlhe and nlhe_preflop.
   struct Solver {
+    // external: external-sampling MCCFR; full: full-width CFR (every deal and
+    // every action each iteration), for games small enough to enumerate
+    // (kuhn, leduc); with regret_floor 0 and average_weight linear it is CFR+.
     std::string sampling = "external";
+    bool FullWidth() const { return sampling == "full"; }
+    // Full width: iteration t's regret and strategy-sum updates weigh 1, t or t^2.
+    IterationWeighting regret_weight = IterationWeighting::kUniform;
+    IterationWeighting average_weight = IterationWeighting::kUniform;
     // Linear CFR: regrets and strategy sums times k/(k+1) at the end of the
     // k-th interval, until discount_stop. Iterations or training time; both
     // keys in the same unit. Pluribus: every 10 minutes for the first 400.

@@ -62,7 +62,33 @@ void ResolveSolverDefaults(Config& config, const std::string& source) {
                                     source, s.discount_interval->ToString(), s.discount_stop->ToString()));
     }
   }
-  if (s.prune_threshold <= s.regret_floor) {
+  if (s.FullWidth()) {
+    if (config.game.name != GameName::kKuhn && config.game.name != GameName::kLeduc) {
+      throw ConfigError(fmt::format("{}: solver.sampling: expected external for game {} (full-width CFR enumerates "
+                                    "every deal: kuhn and leduc only), found full",
+                                    source, NameOf(config.game.name)));
+    }
+    if (!s.prune_start->off()) {
+      throw ConfigError(fmt::format("{}: solver.prune_start: expected off with solver.sampling full (pruning is "
+                                    "for sampled traversals), found {}",
+                                    source, s.prune_start->ToString()));
+    }
+    if (*s.average_update != AverageUpdate::kExpected) {
+      throw ConfigError(fmt::format("{}: solver.average_update: expected expected or auto with solver.sampling "
+                                    "full (every infoset's strategy is summed each iteration), found {}",
+                                    source, NameOf(*s.average_update)));
+    }
+  }
+  for (const auto& [key, weight] : {std::pair{"solver.regret_weight", s.regret_weight},
+                                    std::pair{"solver.average_weight", s.average_weight}}) {
+    if (!s.FullWidth() && weight != IterationWeighting::kUniform) {
+      throw ConfigError(fmt::format("{}: {}: expected uniform with solver.sampling external (iteration weights "
+                                    "are for full-width CFR; with sampling, linear CFR is solver.discount_interval), "
+                                    "found {}",
+                                    source, key, NameOf(weight)));
+    }
+  }
+  if (!s.FullWidth() && s.prune_threshold <= s.regret_floor) {  // full width: no pruning
     throw ConfigError(fmt::format("{}: solver.prune_threshold: expected above solver.regret_floor ({}), found {}",
                                   source, s.regret_floor, s.prune_threshold));
   }

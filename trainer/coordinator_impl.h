@@ -202,6 +202,12 @@ void Coordinator<G>::Start() {
             NameOf(config_.game.name), layout_.num_infosets(), layout_.num_entries(), regret_mib + strategy_mib,
             regret_mib, solver::RegretCodec<Regret>::kName,
             averaged == game_.NumStreets() ? "every street" : "the first street", strategy_mib);
+  if (config_.solver.FullWidth()) {
+    log_.Info("solver: full-width CFR (every deal and action each iteration), regret weight {}, average weight {}, "
+              "regret floor {}",
+              NameOf(config_.solver.regret_weight), NameOf(config_.solver.average_weight),
+              config_.solver.regret_floor);
+  }
   // Batches carried over from a checkpoint keep their size, which may exceed
   // this run's batch size.
   std::uint64_t largest_batch = config_.run.batch_size;
@@ -211,7 +217,10 @@ void Coordinator<G>::Start() {
   const TableNeeds needs{layout_.num_infosets(),
                          layout_.num_entries(),
                          strategy_entries_,
-                         solver::MaxDeltaBytesPerIteration(game_),
+                         // Full width touches every infoset: only the whole-table bound holds.
+                         config_.solver.FullWidth()
+                             ? solver::MaxDeltaBytes(layout_.num_infosets(), layout_.num_entries())
+                             : solver::MaxDeltaBytesPerIteration(game_),
                          solver::MaxStrategyUpdateBytes(game_, averaged),
                          sizeof(Regret)};
   segment_.emplace(RunSegment::Create(PlanSegment(config_, workers_, largest_batch, needs, log_), follow_, log_));
@@ -433,7 +442,10 @@ void Coordinator<G>::IssueBatches() {
     BatchQueue& queue = segment_->batches(w);
     ipc::Producer<BatchQueue> out(&queue, nullptr);
     for (;;) {
-      if (config_.run.deterministic && ledger_->InFlight() > 0) return;  // one batch at a time
+      // One batch at a time: deterministic runs, and full-width CFR, whose
+      // iterations are deterministic: a batch computed from tables without
+      // the update of the batch before it would repeat that batch's work.
+      if ((config_.run.deterministic || config_.solver.FullWidth()) && ledger_->InFlight() > 0) return;
       if (kBatchQueueCapacity - queue.WriteAvailable() >= static_cast<std::size_t>(config_.run.queue_depth)) break;
       if (ledger_->InFlight(w) >= slabs_per_worker) break;
       const auto batch = ledger_->Issue(w, config_.run.batch_size, rank_sync_ ? 0 : config_.run.iterations);

@@ -208,8 +208,13 @@ std::string ProgressLine(std::uint64_t iterations, double session_s, std::uint64
   std::string line = fmt::format("{}{} it  {} it/s  elapsed {}  eta {}  worker cpu {:.0f}%", bar,
                                  FormatCount(static_cast<double>(iterations)), FormatCount(iterations_per_s),
                                  FormatClock(session_s), eta, mean_worker_cpu);
-  if (exploitability) line += fmt::format("  exploitability {:.5f}", *exploitability);
+  if (exploitability) line += "  exploitability " + FormatExploitability(*exploitability);
   return line;
+}
+
+std::string FormatExploitability(double e) {
+  // Five decimals, or three significant digits below 0.001 (CFR+ reaches 1e-6).
+  return e >= 1e-3 || e <= 0 ? fmt::format("{:.5f}", e) : fmt::format("{:.3g}", e);
 }
 
 std::string FinalLine(std::uint64_t iterations, std::uint64_t iterations_this_session, double session_s,
@@ -217,7 +222,7 @@ std::string FinalLine(std::uint64_t iterations, std::uint64_t iterations_this_se
   std::string line = fmt::format("{} it in {}, {} it/s on average", FormatCount(static_cast<double>(iterations)),
                                  FormatClock(session_s),
                                  FormatCount(static_cast<double>(iterations_this_session) / std::max(session_s, 1e-9)));
-  if (exploitability) line += fmt::format(", exploitability {:.5f}", *exploitability);
+  if (exploitability) line += ", exploitability " + FormatExploitability(*exploitability);
   return line;
 }
 

@@ -167,6 +167,8 @@ std::string FormatCount(double value);
 std::string ProgressLine(std::uint64_t iterations, double session_s, std::uint64_t iteration_target,
                          double time_budget_s, double iterations_per_s, double mean_worker_cpu,
                          std::optional<double> exploitability);
+// An exploitability for a log line: five decimals, three significant digits below 0.001.
+std::string FormatExploitability(double e);
 // The closing line: iterations, session time, mean rate, exploitability.
 std::string FinalLine(std::uint64_t iterations, std::uint64_t iterations_this_session, double session_s,
                       std::optional<double> exploitability);

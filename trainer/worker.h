@@ -4,7 +4,7 @@
 // dies (PR_SET_PDEATHSIG).
 //
 // Loop: pop a batch (sleeping on the batch queue's wake-up when empty); run its
-// iterations with external sampling against the shared regret table (relaxed
+// iterations with external sampling (or full-width CFR, solver.sampling: full) against the shared regret table (relaxed
 // racy reads), accumulating this batch's deltas privately (DeltaAccess); take
 // a free slab, write the deltas into it, push a result descriptor with a timed
 // put. The result queue holds as many descriptors as the worker has slabs, so
@@ -26,6 +26,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
+#include <utility>
 
 #include "base/memory.h"
 #include "ipc/control_block.h"
@@ -33,6 +35,7 @@
 #include "ipc/slab_pool.h"
 #include "ipc/wake_affinity.h"
 #include "solver/external_sampling.h"
+#include "solver/full_width.h"
 #include "solver/table_access.h"
 #include "solver/table_layout.h"
 #include "trainer/config.h"
@@ -88,39 +91,12 @@ template <solver::Game G>
   WorkerExitWith(WorkerExit::kStopped);
 }
 
-template <solver::Game G>
-void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerContext& ctx,
-                const solver::RegretOf<G>* regrets) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);  // it died before prctl
-  ::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the coordinator decides
-  ::signal(SIGUSR1, SIG_IGN);  // a stop (mpirun forwards it), the coordinator's to decide
-  ::signal(SIGTERM, ctx.ignore_sigterm ? SIG_IGN : SIG_DFL);
-  if (ctx.pin_cpu >= 0) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(ctx.pin_cpu, &set);
-    ::sched_setaffinity(0, sizeof(set), &set);
-  } else {
-    ctx.allowed.ApplyToThisThread();
-  }
-  // Map the whole regret table now (one call; its pages exist already): no
-  // page fault at the first read of each page during the run.
-  base::PopulatePages(const_cast<solver::RegretOf<G>*>(regrets), layout.num_entries() * sizeof(solver::RegretOf<G>),
-                      /*for_write=*/false);
+// The batch loop: pop, run, emit the deltas, push the result; returns at a
+// stop descriptor. `Solver`: ExternalSampling or FullWidthCfr over a DeltaAccess.
+template <class Solver, class Batches, class Results>
+void RunBatches(Solver& solver, const WorkerContext& ctx, ipc::SlabPool& pool, Batches& batches, Results& results) {
   ipc::ControlBlock& control = *ctx.control;
-  control.pid.store(::getpid());
-  control.state.store(ipc::WorkerState::kIdle);
-
-  ipc::SlabPool pool = ipc::SlabPool::Open(ctx.slab_region);
   const std::uint64_t slab_capacity = pool.slab_bytes();
-  ipc::Consumer<BatchQueue> batches(ctx.batches);
-  ipc::Producer<ResultQueue> results(ctx.results, &control.put, &ctx.coordinator_shared->results);
-  using Access = solver::BasicDeltaAccess<solver::RegretOf<G>>;
-  solver::ExternalSampling<G, Access> solver(
-      game, layout,
-      Access(regrets, layout.num_entries(), ctx.strategy_entries), 0, ctx.options);
-
   for (;;) {
     control.heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
     BatchDescriptor batch{};
@@ -160,6 +136,50 @@ void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerCo
     control.busy_ns.fetch_add(busy, std::memory_order_relaxed);
     control.state.store(ipc::WorkerState::kIdle, std::memory_order_relaxed);
   }
+}
+
+template <solver::Game G>
+void WorkerLoop(const G& game, const solver::TableLayout& layout, const WorkerContext& ctx,
+                const solver::RegretOf<G>* regrets) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != ctx.coordinator) WorkerExitWith(WorkerExit::kOrphaned);  // it died before prctl
+  ::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the coordinator decides
+  ::signal(SIGUSR1, SIG_IGN);  // a stop (mpirun forwards it), the coordinator's to decide
+  ::signal(SIGTERM, ctx.ignore_sigterm ? SIG_IGN : SIG_DFL);
+  if (ctx.pin_cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(ctx.pin_cpu, &set);
+    ::sched_setaffinity(0, sizeof(set), &set);
+  } else {
+    ctx.allowed.ApplyToThisThread();
+  }
+  // Map the whole regret table now (one call; its pages exist already): no
+  // page fault at the first read of each page during the run.
+  base::PopulatePages(const_cast<solver::RegretOf<G>*>(regrets), layout.num_entries() * sizeof(solver::RegretOf<G>),
+                      /*for_write=*/false);
+  ipc::ControlBlock& control = *ctx.control;
+  control.pid.store(::getpid());
+  control.state.store(ipc::WorkerState::kIdle);
+
+  ipc::SlabPool pool = ipc::SlabPool::Open(ctx.slab_region);
+  ipc::Consumer<BatchQueue> batches(ctx.batches);
+  ipc::Producer<ResultQueue> results(ctx.results, &control.put, &ctx.coordinator_shared->results);
+  using Access = solver::BasicDeltaAccess<solver::RegretOf<G>>;
+  Access access(regrets, layout.num_entries(), ctx.strategy_entries);
+  const auto run = [&](auto& solver) { RunBatches(solver, ctx, pool, batches, results); };
+  if constexpr (solver::EnumerableGame<G>) {
+    if (ctx.options.full_width) {
+      solver::FullWidthCfr<G, Access> full(game, layout, std::move(access), 0, ctx.options);
+      run(full);
+      control.state.store(ipc::WorkerState::kExited);
+      return;
+    }
+  } else if (ctx.options.full_width) {
+    throw std::invalid_argument("full-width CFR needs a game whose deals can be enumerated");  // the config refuses it
+  }
+  solver::ExternalSampling<G, Access> sampling(game, layout, std::move(access), 0, ctx.options);
+  run(sampling);
   control.state.store(ipc::WorkerState::kExited);
 }
 
