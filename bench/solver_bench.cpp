@@ -55,6 +55,7 @@ bp::solver::SamplingOptions OptionsOf(const Variant& variant) {
   options.prune_threshold = variant.prune_threshold;
   options.regret_weight_power = variant.regret_weight;
   options.average_weight_power = variant.average_weight;
+  options.regret_floor = variant.regret_floor;
   return options;
 }
 
@@ -63,7 +64,7 @@ template <class G, class F>
 void WithSolver(const G& game, const bp::solver::TableLayout& layout, bp::solver::Tables& tables, std::uint64_t seed,
                 const Variant& variant, F&& f) {
   if (variant.full_width) {
-    bp::solver::FullWidthCfr solver(game, layout, tables.View(), seed, OptionsOf(variant), variant.regret_floor);
+    bp::solver::FullWidthCfr solver(game, layout, tables.View(), seed, OptionsOf(variant));
     f(solver);
   } else {
     bp::solver::ExternalSampling solver(

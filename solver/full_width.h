@@ -19,9 +19,10 @@
 // only p reaches is walked for the strategy sums alone, so that every
 // infoset's average keeps the same chance weight in every iteration.
 //
-// w_r and w_s weigh iteration t (SamplingOptions' weight powers): with the
-// regret floor at 0 (solver.regret_floor, applied when deltas are added)
-// and w_s = t this is CFR+ (Tammelin 2014; Tammelin, Burch, Johanson,
+// w_r and w_s weigh iteration t (SamplingOptions' weight powers). Regrets
+// are raised to SamplingOptions::regret_floor after every pass, in place
+// and within a worker's batch alike. With the floor at 0 and w_s = t this
+// is CFR+ (Tammelin 2014; Tammelin, Burch, Johanson,
 // Bowling 2015); with w_r = w_s = t it is Linear CFR (Brown & Sandholm 2019).
 //
 // The interface is ExternalSampling's (SetPhase, Iterate, Seek, rng,
@@ -84,9 +85,9 @@ class FullWidthCfr {
   // In place, on tables this thread owns.
   template <class R>
   FullWidthCfr(const G& game, const TableLayout& layout, BasicTableView<R> tables, std::uint64_t seed,
-               SamplingOptions options = {}, double regret_floor = kNoRegretFloor)
+               SamplingOptions options = {})
     requires std::same_as<Access, BasicDirectAccess<R>>
-      : FullWidthCfr(game, layout, BasicDirectAccess<R>(tables, regret_floor), seed, options) {}
+      : FullWidthCfr(game, layout, BasicDirectAccess<R>(tables, options.regret_floor), seed, options) {}
 
   // Strategy-sum updates on or off from the next iteration; pruning is not
   // a full-width option and is ignored.
@@ -133,10 +134,17 @@ class FullWidthCfr {
       Walk(FlatTree::kRoot, p, deals_[d], 1.0, chance_[d]);
     }
     double row[kMaxActions];
+    const double floor = options_.regret_floor;
     for (const Infoset& info : infosets_[p]) {
       const double* r = regret_delta_.data() + info.base;
       if (std::any_of(r, r + info.n, [](double x) { return x != 0.0; })) {
         for (int a = 0; a < info.n; ++a) row[a] = regret_weight * r[a];
+        if (floor > kNoRegretFloor) {
+          // The floor after every pass, also where the Access applies it only
+          // when the batch's deltas are added (a worker's DeltaAccess).
+          access_.Regrets(info.base, info.n, regrets);
+          for (int a = 0; a < info.n; ++a) row[a] = std::max(row[a], floor - regrets[a]);
+        }
         access_.AddRegrets(info.base, info.n, row);
       }
       if (!average_ || !info.averaged) continue;
@@ -202,7 +210,7 @@ class FullWidthCfr {
 };
 
 template <EnumerableGame G, class R>
-FullWidthCfr(const G&, const TableLayout&, BasicTableView<R>, std::uint64_t, SamplingOptions = {},
-             double = kNoRegretFloor) -> FullWidthCfr<G, BasicDirectAccess<R>>;
+FullWidthCfr(const G&, const TableLayout&, BasicTableView<R>, std::uint64_t, SamplingOptions = {})
+    -> FullWidthCfr<G, BasicDirectAccess<R>>;
 
 }  // namespace bp::solver

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 namespace bp::solver {
 
@@ -25,6 +26,10 @@ struct SamplingOptions {
   // Full-width CFR (solver/full_width.h) instead of external sampling: the
   // trainer's solver.sampling: full.
   bool full_width = false;
+  // Full width: regrets are kept at or above this after every pass, also
+  // within a worker's batch (0: CFR+). External sampling takes its floor
+  // from its Access, where deltas are applied.
+  double regret_floor = -std::numeric_limits<double>::infinity();
 };
 
 // The weight of 1-based iteration t under a weight power (SamplingOptions).

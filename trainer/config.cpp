@@ -336,6 +336,7 @@ solver::SamplingOptions Config::Solver::SamplingOptionsFor(int streets) const {
   o.regret_weight_power = static_cast<int>(regret_weight);
   o.average_weight_power = static_cast<int>(average_weight);
   o.full_width = FullWidth();
+  o.regret_floor = regret_floor;
   return o;
 }
 

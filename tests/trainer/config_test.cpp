@@ -81,7 +81,20 @@ TEST_CASE("malformed configs: each gives one exact message with file, line:col, 
     {"logging:\n  logdir: \"\"",
      "bad.yaml:2:11: logging.logdir: expected a directory path, found ''"},
     {"solver:\n  sampling: outcome",
-     "bad.yaml:2:13: solver.sampling: expected one of external, found 'outcome'"},
+     "bad.yaml:2:13: solver.sampling: expected one of external, full, found 'outcome'"},
+    // Full-width CFR: small games only, no pruning, expected averages; iteration weights need it.
+    {"game:\n  name: nlhe\nsolver:\n  sampling: full",
+     "bad.yaml: solver.sampling: expected external for game nlhe (full-width CFR enumerates every deal: kuhn and leduc only), found full"},
+    {"solver:\n  sampling: full\n  prune_start: 1000",
+     "bad.yaml: solver.prune_start: expected off with solver.sampling full (pruning is for sampled traversals), found 1000"},
+    {"solver:\n  sampling: full\n  average_update: sampled",
+     "bad.yaml: solver.average_update: expected expected or auto with solver.sampling full (every infoset's strategy is summed each iteration), found sampled"},
+    {"solver:\n  average_weight: linear",
+     "bad.yaml: solver.average_weight: expected uniform with solver.sampling external (iteration weights are for full-width CFR; with sampling, linear CFR is solver.discount_interval), found linear"},
+    {"solver:\n  regret_weight: quadratic",
+     "bad.yaml: solver.regret_weight: expected uniform with solver.sampling external (iteration weights are for full-width CFR; with sampling, linear CFR is solver.discount_interval), found quadratic"},
+    {"solver:\n  sampling: full\n  average_weight: cubic",
+     "bad.yaml:3:19: solver.average_weight: expected one of uniform, linear, quadratic, found 'cubic'"},
     {"solver:\n  discount_interval: 1000",
      "bad.yaml: solver.discount_stop: expected an iteration count or a duration when solver.discount_interval is set, found off"},
     {"solver:\n  discount_interval: 1000\n  discount_stop: 400m",
@@ -220,6 +233,24 @@ TEST_CASE("solver keys left out take Pluribus' values for nlhe and plain MCCFR f
   CHECK(*leduc.solver.average == AverageStreets::kAll);
   CHECK(leduc.solver.NumAveragedStreets(2) == 2);
   CHECK(*leduc.solver.average_update == AverageUpdate::kExpected);
+
+  // Full width: the iteration weights and the floor reach the solver; the
+  // pruning threshold is unused, so a floor of 0 is allowed.
+  const Config cfr_plus = ParseConfig(
+      "game:\n  name: kuhn\nsolver:\n  sampling: full\n  regret_floor: 0\n  average_weight: quadratic\n"
+      "  regret_weight: linear\n",
+      "c.yaml", {});
+  CHECK(cfr_plus.solver.FullWidth());
+  const bp::solver::SamplingOptions o = cfr_plus.solver.SamplingOptionsFor(1);
+  CHECK(o.full_width);
+  CHECK(o.regret_floor == 0.0);
+  CHECK(o.regret_weight_power == 1);
+  CHECK(o.average_weight_power == 2);
+  CHECK(ToYaml(ParseConfig(ToYaml(cfr_plus), "resolved.yaml", {})) == ToYaml(cfr_plus));
+  CHECK(IdentityKeys(cfr_plus).at("solver.average_weight") == "quadratic");
+  CHECK(IdentityKeys(cfr_plus).at("solver.sampling") == "full");
+  CHECK_FALSE(leduc.solver.SamplingOptionsFor(2).full_width);
+  CHECK(leduc.solver.SamplingOptionsFor(2).average_weight_power == 0);
 
   const Config chosen = ParseConfig(
       "game:\n  name: nlhe\nsolver:\n  discount_interval: 1000\n  discount_stop: 5000\n  prune_start: off\n"
