@@ -226,6 +226,19 @@ TEST_CASE("full-width CFR+ with two workers: batches one at a time, bit for bit 
   REQUIRE(rows.back().contains("exploitability"));
   CHECK(rows.back()["exploitability"].get<double>() < 1e-3);
   CHECK(Slurp(dir / "train.log").find("solver: full-width CFR") != std::string::npos);
+
+  // Stopped halfway and resumed (with one worker): the same tables.
+  const fs::path split = Scratch("full-width-split");
+  REQUIRE(Run({"--config", std::string(CONFIG_DIR) + "/leduc_cfr_plus.yaml", "--logdir", split.string(), "--set",
+               "logging.progress=lines", "--num-workers", "2", "--iters", std::to_string(kIterations / 2),
+               "--batch-size", std::to_string(kBatch), "--time-budget", "0"},
+              split.string() + ".out1") == 0);
+  REQUIRE(Run({"--resume-from", split.string(), "--iters", std::to_string(kIterations), "--num-workers", "1"},
+              split.string() + ".out2") == 0);
+  const auto resumed =
+      trainer::ReadCheckpoint(split / "checkpoints" / ("ckpt-" + std::to_string(kIterations) + ".bin"));
+  CHECK(resumed.regrets == ckpt.regrets);
+  CHECK(resumed.strategy_sum == ckpt.strategy_sum);
 }
 
 TEST_CASE("2N iterations in one go equal N, stop, resume, N more") {
