@@ -48,8 +48,12 @@ def nlhe_run(tmp_path_factory, train_blueprint, config_dir):
 
 def small_run(tmp_path_factory, train_blueprint, config_dir, game, iters):
     logdir = tmp_path_factory.mktemp(game) / "run"
+    # Deterministic: what the run learns must not depend on the machine's
+    # load (Kuhn at 200k iterations is 0.0028 so; it was 0.0107 once with
+    # batches in flight on a busy host).
     run(train_blueprint, "--config", os.path.join(config_dir, f"{game}.yaml"), "--iters", iters,
-        "--num-workers", 1, "--time-budget", 0, "--logdir", logdir, "--set", "logging.progress=lines")
+        "--num-workers", 1, "--time-budget", 0, "--deterministic", "--logdir", logdir,
+        "--set", "logging.progress=lines")
     checkpoints = sorted(glob.glob(str(logdir / "checkpoints" / "ckpt-*.bin")))
     assert checkpoints
     return {"dir": logdir, "checkpoint": checkpoints[-1]}
