@@ -35,6 +35,7 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <unordered_set>
 #include <utility>
